@@ -1,0 +1,139 @@
+"""Search results as values: hits with highlighted snippets, and index statistics."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+from whoosh.highlight import ContextFragmenter, Formatter, Highlighter
+
+SNIPPET_CHARS = 200
+ELLIPSIS = " … "
+LINE_BREAK = " / "
+
+
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    text: str
+    matches: tuple[tuple[int, int], ...] = ()  # [start, end) of each matched word in text
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    path: str
+    page: int
+    title: str
+    speaker: str | None
+    lang: str  # the page's language, "none" when it has no text to tell
+    doc_lang: str
+    format: str
+    score: float
+    snippet: Snippet
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["snippet"] = self.snippet.text
+        data["matches"] = [list(span) for span in self.snippet.matches]
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    documents: int
+    pages: int
+    documents_by_lang: dict[str, int] = field(default_factory=dict)
+    pages_by_lang: dict[str, int] = field(default_factory=dict)
+    documents_by_speaker: dict[str, int] = field(default_factory=dict)
+    documents_by_format: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class _SnippetFormatter(Formatter):
+    """Turns Whoosh's fragments into a `Snippet` instead of marked-up text."""
+
+    def format(self, fragments, replace=False) -> Snippet:
+        out: list[str] = []
+        matches: list[tuple[int, int]] = []
+        for fragment in fragments:
+            text = fragment.text  # the whole field; the fragment is [startchar, endchar)
+            if out:
+                out.append(ELLIPSIS)
+            elif fragment.startchar > 0:
+                out.append("… ")
+            pos = fragment.startchar
+            for token in fragment.matches:
+                if token.startchar < pos:
+                    continue
+                out.append(_squeeze(text[pos : token.startchar], first=len(out) == 0))
+                start = sum(map(len, out))
+                out.append(text[token.startchar : token.endchar])
+                matches.append((start, start + token.endchar - token.startchar))
+                pos = token.endchar
+            out.append(_squeeze(text[pos : fragment.endchar], first=len(out) == 0))
+        return Snippet("".join(out).rstrip(), tuple(matches))
+
+
+def _squeeze(text: str, first: bool = False) -> str:
+    """Spaces fold to one and line breaks of a slide become " / "; nothing leads the snippet."""
+    if not text:
+        return text
+    inner = LINE_BREAK.join(" ".join(line.split()) for line in text.split("\n") if line.strip())
+    if text[0].isspace() and not first:
+        inner = " " + inner
+    if text[-1].isspace() and inner != " ":
+        inner += " "
+    return inner
+
+
+def _leading(text: str) -> Snippet:
+    flat = _squeeze(text, first=True)
+    if len(flat) > SNIPPET_CHARS:
+        flat = flat[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
+    return Snippet(flat)
+
+
+_highlighter = Highlighter(
+    fragmenter=ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60),
+    formatter=_SnippetFormatter(),
+)
+
+
+def to_hit(whoosh_hit) -> Hit:
+    fields = whoosh_hit.fields()
+    snippet = _highlighter.highlight_hit(whoosh_hit, "content", top=2)
+    if not snippet or not snippet.matches:
+        snippet = _leading(fields.get("content", ""))
+    return Hit(
+        path=fields["path"],
+        page=fields["page"],
+        title=fields.get("title", ""),
+        speaker=fields.get("speaker"),
+        lang=fields.get("lang", "none"),
+        doc_lang=fields.get("doc_lang", "none"),
+        format=fields.get("format", ""),
+        score=round(whoosh_hit.score, 4),
+        snippet=snippet,
+    )
+
+
+def collect_stats(searcher) -> Stats:
+    first_pages = {}
+    pages_by_lang: Counter[str] = Counter()
+    for stored in searcher.all_stored_fields():
+        pages_by_lang[stored.get("lang", "none")] += 1
+        first_pages.setdefault(stored["path"], stored)
+    docs = first_pages.values()
+    return Stats(
+        documents=len(first_pages),
+        pages=sum(pages_by_lang.values()),
+        documents_by_lang=_sorted(Counter(d.get("doc_lang", "none") for d in docs)),
+        pages_by_lang=_sorted(pages_by_lang),
+        documents_by_speaker=_sorted(Counter(d.get("speaker") or "(unknown)" for d in docs)),
+        documents_by_format=_sorted(Counter(d.get("format", "") for d in docs)),
+    )
+
+
+def _sorted(counter: Counter) -> dict[str, int]:
+    return dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))

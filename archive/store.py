@@ -1,0 +1,190 @@
+"""Open, create, write and rebuild the index, safely.
+
+Whoosh commits a writer's work atomically: until `commit()` the previous generation of the index
+is what readers see. A rebuild goes one step further and builds a whole new index beside the old
+one, swapping the two folders only when the new one is complete.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Protocol
+
+from whoosh import index as whoosh_index
+from whoosh.index import LockError
+
+from archive.errors import ArchiveError, IndexBusy, IndexNotFound, SchemaMismatch
+from archive.schema import SCHEMA_VERSION, build_schema
+
+logger = logging.getLogger(__name__)
+
+META_FILE = "archive.json"
+
+
+class PageLike(Protocol):
+    number: int
+    text: str
+    lang: str | None
+
+
+class SpeakerLike(Protocol):
+    name: str
+    source: str
+    spellings: Sequence[str]
+
+
+class DocumentLike(Protocol):
+    """What the store needs of a document; the indexer's `Document` is one."""
+
+    path: str
+    format: str
+    title: str | None
+    lang: str | None
+    speaker: SpeakerLike | None
+    event: str | None
+    date: str | None
+    pages: Sequence[PageLike]
+
+
+class Archive:
+    """An open index. Get one with `Archive.open` or `Archive.create`."""
+
+    def __init__(self, directory: Path, ix):
+        self.directory = directory
+        self.ix = ix
+
+    @classmethod
+    def open(cls, directory: Path) -> Archive:
+        directory = Path(directory)
+        _recover_interrupted_swap(directory)
+        meta = directory / META_FILE
+        if not meta.is_file() or not whoosh_index.exists_in(str(directory)):
+            raise IndexNotFound(f"no index at {directory}: run `archive index PATH` first")
+        try:
+            version = json.loads(meta.read_text(encoding="utf-8"))["schema_version"]
+        except (ValueError, KeyError, OSError) as exc:
+            raise ArchiveError(f"{meta}: unreadable ({exc})") from exc
+        if version != SCHEMA_VERSION:
+            raise SchemaMismatch(
+                f"the index at {directory} has schema version {version}, this archive uses "
+                f"{SCHEMA_VERSION}: run `archive index --rebuild PATH` to rebuild it"
+            )
+        try:
+            ix = whoosh_index.open_dir(str(directory))
+        except Exception as exc:  # Whoosh raises many kinds on a damaged index
+            raise ArchiveError(f"cannot open the index at {directory}: {exc}") from exc
+        return cls(directory, ix)
+
+    @classmethod
+    def create(cls, directory: Path) -> Archive:
+        """A new, empty index in DIRECTORY, which must not hold one already."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        if whoosh_index.exists_in(str(directory)):
+            raise ArchiveError(f"{directory} already holds an index")
+        ix = whoosh_index.create_in(str(directory), build_schema())
+        (directory / META_FILE).write_text(
+            json.dumps({"schema_version": SCHEMA_VERSION}) + "\n", encoding="utf-8"
+        )
+        return cls(directory, ix)
+
+    @classmethod
+    def open_or_create(cls, directory: Path) -> Archive:
+        try:
+            return cls.open(directory)
+        except IndexNotFound:
+            if Path(directory, META_FILE).exists() or _holds_other_files(Path(directory)):
+                raise
+            return cls.create(directory)
+
+    @contextmanager
+    def writer(self) -> Iterator[ArchiveWriter]:
+        """Commits everything written on success; on any exception writes nothing."""
+        try:
+            writer = self.ix.writer()
+        except LockError as exc:
+            raise IndexBusy(
+                f"the index at {self.directory} is being written by another process"
+            ) from exc
+        with writer:
+            yield ArchiveWriter(writer)
+
+    def searcher(self):
+        return self.ix.searcher()
+
+    def close(self) -> None:
+        self.ix.close()
+
+
+class ArchiveWriter:
+    def __init__(self, writer):
+        self._writer = writer
+
+    def remove(self, path: str) -> None:
+        """Remove every page of the file at PATH."""
+        self._writer.delete_by_term("path", path)
+
+    def replace(self, doc: DocumentLike) -> None:
+        """Put DOC's pages in place of whatever the index held for its path."""
+        self.remove(doc.path)
+        speaker = doc.speaker
+        for page in doc.pages:
+            self._writer.add_document(
+                key=f"{doc.path}#{page.number}",
+                path=doc.path,
+                format=doc.format,
+                title=doc.title or "",
+                speaker=speaker.name if speaker else None,
+                speaker_source=speaker.source if speaker else None,
+                speaker_names=" ".join(speaker.spellings) if speaker else "",
+                event=doc.event,
+                date=doc.date,
+                doc_lang=doc.lang or "none",
+                lang=page.lang or "none",
+                page=page.number,
+                pages=len(doc.pages),
+                content=page.text,
+            )
+
+
+@contextmanager
+def rebuilding(directory: Path) -> Iterator[Archive]:
+    """A new index built beside DIRECTORY that replaces it only if the block succeeds.
+
+    Until then the old index stays in place and searchable; on an exception the new one is
+    thrown away.
+    """
+    directory = Path(directory)
+    fresh = directory.with_name(directory.name + ".rebuild")
+    shutil.rmtree(fresh, ignore_errors=True)
+    archive = Archive.create(fresh)
+    try:
+        yield archive
+    except BaseException:
+        archive.close()
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    archive.close()
+    old = directory.with_name(directory.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if directory.exists():
+        directory.rename(old)
+    fresh.rename(directory)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _recover_interrupted_swap(directory: Path) -> None:
+    """A rebuild stopped between its two renames leaves only DIRECTORY.old: put it back."""
+    old = directory.with_name(directory.name + ".old")
+    if not directory.exists() and old.is_dir():
+        logger.warning("restoring %s from an interrupted rebuild", directory)
+        old.rename(directory)
+
+
+def _holds_other_files(directory: Path) -> bool:
+    return directory.is_dir() and any(directory.iterdir())

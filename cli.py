@@ -1,0 +1,257 @@
+"""`archive`: index presentation files and search them from the terminal."""
+
+from __future__ import annotations
+
+import enum
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from archive import ArchiveError
+from archive.query import LANGUAGES
+
+
+class Exit(enum.IntEnum):
+    OK = 0  # an empty result too
+    ERROR = 1
+    USAGE = 2
+    PARTIAL = 3  # a bulk run that finished but skipped files
+
+
+def default_index_dir() -> Path:
+    data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(data_home) / "archive" / "index"
+
+
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON on stdout instead of text."
+)
+
+
+def print_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def use_color() -> bool:
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def display_path(path: str) -> str:
+    """PATH relative to the current folder when it lies below it, as grep would print it."""
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return path
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="archive", prog_name="archive")
+@click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="ARCHIVE_INDEX",
+    default=default_index_dir,
+    show_default="$XDG_DATA_HOME/archive/index",
+    help="The index folder (or set ARCHIVE_INDEX).",
+)
+@click.option("-v", "--verbose", count=True, help="Say more on stderr (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr; no progress bar.")
+@click.pass_context
+def main(ctx: click.Context, index_dir: Path, verbose: int, quiet: bool) -> None:
+    """Search the slides of conferences and trainings in Latvian, Lithuanian and English.
+
+    \b
+    Index a folder of PDF and PPTX files, then search it:
+      archive index corpus
+      archive search LEAN --lang lt
+      archive search Rotko --speaker cacka
+    """
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    logging.basicConfig(level=level, format="archive: %(message)s", stream=sys.stderr)
+    ctx.obj = {"index_dir": index_dir, "quiet": quiet}
+
+
+@main.command()
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
+)
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="Build a new index from PATHS alone; the old one is replaced only when it is done.",
+)
+@json_option
+@click.pass_obj
+def index(obj: dict, paths: tuple[Path, ...], rebuild: bool, as_json: bool) -> None:
+    """Add PATHS (files, and folders searched recursively) to the index.
+
+    Reads .pdf and .pptx files (any case of the extension), one index entry per page or slide,
+    with its language (lv, lt or en), the talk's speaker and title. A catalog.csv beside the
+    files (columns file, item, title, speaker, language, event, date) is trusted over what the
+    files say. Indexing a file again replaces its pages.
+
+    A file that cannot be read is reported on stderr, one line each, and skipped; the run goes
+    on and exits with status 3. Nothing is written unless the run finishes, so a failed or
+    interrupted run leaves the previous index as it was.
+
+    \b
+    Example:
+      archive index corpus
+      archive --index /tmp/idx index --rebuild ~/slides/2018-anyksciai
+    """
+    from indexer.pipeline import find_files, index_files
+
+    files = find_files(paths)
+    show_bar = not obj["quiet"] and not as_json and sys.stderr.isatty()
+    try:
+        with click.progressbar(
+            length=len(files), label="Indexing", file=sys.stderr, hidden=not show_bar
+        ) as bar:
+            report = index_files(
+                files, obj["index_dir"], rebuild=rebuild, on_file=lambda _path: bar.update(1)
+            )
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for failure in report.failures:
+        click.echo(f"archive: {display_path(failure.path)}: {failure.reason}", err=True)
+    if as_json:
+        print_json(report.to_dict())
+    else:
+        click.echo(
+            f"Indexed {report.files} files, {report.pages} pages in {report.seconds:.1f} s "
+            f"into {obj['index_dir']}"
+        )
+        click.echo(f"  documents by language: {_counts(report.documents_by_lang)}")
+        click.echo(f"  pages by language:     {_counts(report.pages_by_lang)}")
+        if report.skipped_pages:
+            click.echo(f"  unreadable pages skipped: {report.skipped_pages}")
+        click.echo(f"  failed: {len(report.failures)}")
+    if report.failures:
+        sys.exit(Exit.PARTIAL)
+
+
+def _counts(counter) -> str:
+    return ", ".join(f"{key} {n}" for key, n in counter.most_common()) or "-"
+
+
+@main.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    help="Only pages in this language; a page's own language counts, not its document's.",
+)
+@click.option(
+    "--speaker",
+    metavar="NAME",
+    help="Only talks by this speaker: any part of the name, any case, with or without "
+    "diacritics (cacka finds Māris Čačka).",
+)
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(min=1))
+@json_option
+@click.pass_obj
+def search(
+    obj: dict, query: tuple[str, ...], lang: str | None, speaker: str | None, limit: int,
+    as_json: bool,
+) -> None:
+    """Find the pages and slides that match QUERY, best first.
+
+    QUERY uses Whoosh syntax: words (all must match), "a phrase", OR, NOT, AND, (groups),
+    wild* cards and field:value for title, path, format and lang. Matching ignores case.
+
+    Each hit is printed as path:page, with the talk's title, speaker and the page's language,
+    then a snippet with the matched words in bold. --json prints a list of objects with path,
+    page, title, speaker, lang, doc_lang, format, score, snippet and matches ([start, end]
+    character ranges of the matched words in snippet).
+
+    \b
+    Examples:
+      archive search LEAN --lang lt
+      archive search '"social insurance" OR SODRA' --lang en
+      archive search Rotko --speaker cacka --json
+    """
+    from archive.query import search as run_search
+    from archive.store import Archive
+
+    text = " ".join(query)
+    try:
+        archive = Archive.open(obj["index_dir"])
+        try:
+            hits, total = run_search(archive, text, lang=lang, speaker=speaker, limit=limit)
+        finally:
+            archive.close()
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        print_json([hit.to_dict() for hit in hits])
+        return
+    color = use_color()
+    for hit in hits:
+        location = f"{display_path(hit.path)}:{hit.page}"
+        about = " · ".join(x for x in (hit.title, hit.speaker, hit.lang) if x)
+        click.echo(f"{click.style(location, fg='magenta') if color else location}  {about}")
+        click.echo(f"    {_highlight(hit.snippet, color)}")
+    if not obj["quiet"]:
+        shown = f" (showing {len(hits)})" if total > len(hits) else ""
+        click.echo(f"{total} matching page{'s' if total != 1 else ''}{shown}", err=True)
+
+
+def _highlight(snippet, color: bool) -> str:
+    if not color:
+        return snippet.text
+    out, pos = [], 0
+    for start, end in snippet.matches:
+        out.append(snippet.text[pos:start])
+        out.append(click.style(snippet.text[start:end], bold=True))
+        pos = end
+    out.append(snippet.text[pos:])
+    return "".join(out)
+
+
+@main.command()
+@json_option
+@click.pass_obj
+def stats(obj: dict, as_json: bool) -> None:
+    """Count the indexed documents and pages, by language, speaker and format.
+
+    A document's language is that of most of its text; a page's is its own.
+
+    \b
+    Example:
+      archive stats --json
+    """
+    from archive.query import stats as collect
+    from archive.store import Archive
+
+    try:
+        archive = Archive.open(obj["index_dir"])
+        try:
+            result = collect(archive)
+        finally:
+            archive.close()
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        print_json(result.to_dict())
+        return
+    click.echo(f"Index: {obj['index_dir']}")
+    click.echo(f"Documents: {result.documents}")
+    click.echo(f"Pages:     {result.pages}")
+    for label, counts in (
+        ("Documents by language", result.documents_by_lang),
+        ("Pages by language", result.pages_by_lang),
+        ("Documents by format", result.documents_by_format),
+        ("Documents by speaker", result.documents_by_speaker),
+    ):
+        click.echo(f"{label}:")
+        for key, n in counts.items():
+            click.echo(f"  {n:5d}  {key}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,258 @@
+"""Render corpus/source/*.json into the corpus's PPTX and PDF files and write catalog.csv.
+
+The output is committed, so using the archive never needs this script. To run it you need
+python-pptx, fpdf2 and the DejaVu Sans fonts (Debian: fonts-dejavu-core):
+
+    pip install python-pptx fpdf2 && python corpus/build.py
+
+Each deck's text is in its JSON file (see source/BRIEF.md for the format); which file is a PPTX
+and which a PDF, and what metadata each carries, is set in FILES below. Some files carry
+unhelpful metadata on purpose (author "User", no title), as real conference files do.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SOURCE = HERE / "source"
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+
+EVENT = "Inovatīvas un efektīvas pašvaldības vadības metodes un tehnikas"
+DATE = "2018-10-03/2018-10-04"
+MADE = datetime(2018, 10, 2, 9, 0, tzinfo=timezone.utc)
+
+# stem: (format, metadata author, metadata title ("" for none), speaker label on the title
+# slide, published title, published speaker)
+FILES = {
+    "01_Lencevicius_LEAN_savivaldybe": (
+        "pptx", "Microsoft Office User", "", None,
+        "Pašvaldības iekšējo darbību efektivitāte, pamatojoties uz LEAN.", "Aris Lencevičius"),
+    "02_Sinkevicius_LEAN_SODRA_EN": (
+        "pptx", "Mindaugas Sinkevičius", None, "Presented by",
+        "LEAN izvēršana Lietuvas Republikas Valsts sociālās apdrošināšanas fondā (SODRA). EN",
+        "Mindaugs Sinkevičius"),
+    "02_Sinkevicius_LEAN_SODRA_LT": (
+        "pdf", "Mindaugas Sinkevičius", None, "Pranešėjas",
+        "LEAN izvēršana Lietuvas Republikas Valsts sociālās apdrošināšanas fondā (SODRA). LT",
+        "Mindaugs Sinkevičius"),
+    "03_Jastremskis_LEAN_savivaldybeje": (
+        "pptx", "User", "", None,
+        "LEAN izvēršana pašvaldībā. (Ne)iespējamā misija.", "Vytautas Jastremskis"),
+    "04_Andina_informacijas_birojs": (
+        "pdf", "Inese Andiņa", None, None,
+        "Informācijas biroja esamība pašvaldībā – plusi un mīnusi. Daugavpils pilsētas "
+        "pašvaldības piemērs.", "Inese Andiņa"),
+    "05_Kozlova_ISO_standarti": (
+        "pdf", "Lietotājs", "", "Referente",
+        "ISO standartu ieviešana sociālajā jomā. Rēzeknes pilsētas pašvaldības piemērs.",
+        "Ilona Kozlova"),
+    "06_Stahovska_sadarbiba_ar_uznemejiem": (
+        "pptx", "Inese Stahovska", None, None,
+        "Sadarbības ar uzņēmējiem veicināšana. Līvānu novada pašvaldības piemērs.",
+        "Inese Stahovska"),
+    "07_Lukosius_viesojo_sektoriaus_valdymas": (
+        "pdf", "Julius Lukošius", None, None,
+        "Publiskā sektora uzņēmumu un iestāžu darba un efektīvas pārvaldības uzlabošana.",
+        "Julius Lukošius"),
+    "08_Tamulevicius_tikroji_savivalda": (
+        "pdf", "User", "", None,
+        "Īstā pašpārvalde – kad iedzīvotāji darbojas paši?", "Tautvydas Tamulevičius"),
+    "11_Ardisauskas_savivaldybes_ivaizdis": (
+        "pptx", "Mindaugas Ardišauskas", None, None,
+        "Pašvaldības tēla radīšana – sociālie tīkli: mēra profils, pašvaldības vai tās "
+        "darbinieku profili, komunikācija.", "Mindaugs Ardišauskas"),
+    "12_Rymeikis_socialine_reklama": (
+        "pptx", "Microsoft Office User", "PowerPoint Presentation", None,
+        "Sociālā reklāma. Kas ir tā klients?", "Paulius Rymeikis"),
+    "14_Kucas_GIS_savivaldybeje": (
+        "pptx", "Andrius Kučas", None, "Pranešėjas",
+        "Iespējas izmantot ģeogrāfiskās informācijas sistēmu (ĢIS) pašvaldībai būtisku "
+        "jautājumu risināšanā. LEAN IT sistēma.", "Andrius Kucas"),
+    "15_Punis_orientuotas_i_rezultatus": (
+        "pdf", "Alvydas Punis", None, None, "Uz rezultātiem orientēta vadība.", "Alvydas Punis"),
+    "16_Cacka_Rotko_centrs": (
+        "pdf", "Māris Čačka", None, None,
+        "Daugavpils Marka Rotko mākslas centrs kā piemērs pašvaldības iniciatīvai saglabāt "
+        "kultūrvēsturisko mantojumu.", "Māris Čačka"),
+}
+
+
+def title_lines(deck: dict, label: str | None) -> list[str]:
+    speaker = f"{label}: {deck['speaker']}" if label else deck["speaker"]
+    return [line for line in (deck.get("subtitle"), speaker, deck.get("affiliation")) if line]
+
+
+# ---------------------------------------------------------------------------------- PPTX
+def build_pptx(deck: dict, out: Path, author: str, title: str | None, label: str | None) -> None:
+    from pptx import Presentation
+    from pptx.enum.shapes import MSO_SHAPE
+    from pptx.util import Inches, Pt
+
+    prs = Presentation()  # 4:3, the default template's layouts
+    first = prs.slides.add_slide(prs.slide_layouts[0])
+    first.shapes.title.text = deck["title"]
+    fill_frame(first.placeholders[1].text_frame, title_lines(deck, label), Pt(20))
+
+    for spec in deck["slides"]:
+        kind = next(k for k in ("bullets", "paragraphs", "table", "boxes") if k in spec)
+        layout = prs.slide_layouts[1 if kind == "bullets" else 5]
+        slide = prs.slides.add_slide(layout)
+        slide.shapes.title.text = spec["title"]
+        slide.shapes.title.text_frame.paragraphs[0].font.size = Pt(30)
+        left, top, width, height = Inches(0.5), Inches(1.6), Inches(9), Inches(5.6)
+        if kind == "bullets":
+            body = slide.placeholders[1]
+            body.left, body.top, body.width, body.height = left, top, width, height
+            fill_frame(body.text_frame, spec["bullets"], Pt(16))
+        elif kind == "paragraphs":
+            box = slide.shapes.add_textbox(left, top, width, height)
+            box.text_frame.word_wrap = True
+            fill_frame(box.text_frame, spec["paragraphs"], Pt(16))
+        elif kind == "table":
+            rows = spec["table"]
+            shape = slide.shapes.add_table(len(rows), len(rows[0]), left, top, width, Inches(0.4))
+            for r, row in enumerate(rows):
+                for c, value in enumerate(row):
+                    cell = shape.table.cell(r, c)
+                    cell.text = value
+                    for paragraph in cell.text_frame.paragraphs:
+                        paragraph.font.size = Pt(12)
+        else:
+            # Each box is a group (frame + heading + text) inside one group: nested groups, as
+            # real decks built from SmartArt or copied diagrams have.
+            outer = slide.shapes.add_group_shape()
+            n = len(spec["boxes"])
+            gap = Inches(0.2)
+            box_w = int((width - gap * (n - 1)) / n)
+            for i, box in enumerate(spec["boxes"]):
+                x = left + i * (box_w + gap)
+                inner = outer.shapes.add_group_shape()
+                frame = inner.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, x, top, box_w, height)
+                fill_frame(frame.text_frame, [box["heading"]], Pt(16))
+                frame.text_frame.paragraphs[0].font.bold = True
+                text = inner.shapes.add_textbox(x + Inches(0.1), top + Inches(1.2),
+                                                box_w - Inches(0.2), height - Inches(1.4))
+                text.text_frame.word_wrap = True
+                fill_frame(text.text_frame, [box["text"]], Pt(13))
+        if spec.get("notes"):
+            slide.notes_slide.notes_text_frame.text = spec["notes"]
+
+    closing = prs.slides.add_slide(prs.slide_layouts[0])
+    closing.shapes.title.text = deck["closing"]["title"]
+    fill_frame(closing.placeholders[1].text_frame, deck["closing"]["lines"], Pt(20))
+
+    core = prs.core_properties
+    core.author = author
+    core.last_modified_by = author
+    core.title = title if title is not None else deck["title"]
+    core.created = core.modified = MADE.replace(tzinfo=None)
+    core.revision = 1
+    prs.save(str(out))
+
+
+def fill_frame(frame, lines: list[str], size) -> None:
+    frame.text = lines[0] if lines else ""
+    frame.paragraphs[0].font.size = size
+    for line in lines[1:]:
+        paragraph = frame.add_paragraph()
+        paragraph.text = line
+        paragraph.font.size = size
+
+
+# ----------------------------------------------------------------------------------- PDF
+def build_pdf(deck: dict, out: Path, author: str, title: str | None, label: str | None) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF(orientation="L", unit="mm", format=(190.5, 254))  # a 4:3 slide export
+    pdf.set_auto_page_break(False)
+    pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    pdf.set_creation_date(MADE)
+    pdf.set_author(author)
+    if title != "":
+        pdf.set_title(title if title is not None else deck["title"])
+    pdf.set_creator("Microsoft® PowerPoint® 2016")
+    margin, width = 16, 254 - 32
+
+    def heading(text: str, size: int = 24, y: float = 14) -> None:
+        pdf.set_xy(margin, y)
+        pdf.set_font("DejaVu", "B", size)
+        pdf.multi_cell(width, size * 0.5, text)
+
+    pdf.add_page()
+    heading(deck["title"], 26, 50)
+    pdf.set_font("DejaVu", "", 16)
+    pdf.set_xy(margin, pdf.get_y() + 12)
+    for line in title_lines(deck, label):
+        pdf.set_x(margin)
+        pdf.multi_cell(width, 9, line)
+
+    for spec in deck["slides"]:
+        pdf.add_page()
+        heading(spec["title"])
+        pdf.set_font("DejaVu", "", 13)
+        pdf.set_y(pdf.get_y() + 6)
+        if "bullets" in spec:
+            for bullet in spec["bullets"]:
+                pdf.set_x(margin)
+                pdf.multi_cell(width, 7, f"• {bullet}")
+                pdf.set_y(pdf.get_y() + 2)
+        elif "paragraphs" in spec:
+            for paragraph in spec["paragraphs"]:
+                pdf.set_x(margin)
+                pdf.multi_cell(width, 7, paragraph)
+                pdf.set_y(pdf.get_y() + 3)
+        elif "table" in spec:
+            pdf.set_font("DejaVu", "", 11)
+            with pdf.table(width=width, line_height=6) as table:
+                for row in spec["table"]:
+                    table_row = table.row()
+                    for value in row:
+                        table_row.cell(value)
+        else:
+            boxes = spec["boxes"]
+            gap = 5
+            box_w = (width - gap * (len(boxes) - 1)) / len(boxes)
+            top = pdf.get_y()
+            for i, box in enumerate(boxes):
+                x = margin + i * (box_w + gap)
+                pdf.rect(x, top, box_w, 120, round_corners=True)
+                pdf.set_xy(x + 3, top + 4)
+                pdf.set_font("DejaVu", "B", 13)
+                pdf.multi_cell(box_w - 6, 6.5, box["heading"])
+                pdf.set_xy(x + 3, pdf.get_y() + 3)
+                pdf.set_font("DejaVu", "", 11)
+                pdf.multi_cell(box_w - 6, 5.5, box["text"])
+
+    pdf.add_page()
+    heading(deck["closing"]["title"], 26, 60)
+    pdf.set_font("DejaVu", "", 16)
+    pdf.set_y(pdf.get_y() + 10)
+    for line in deck["closing"]["lines"]:
+        pdf.set_x(margin)
+        pdf.multi_cell(width, 9, line)
+    pdf.output(str(out))
+
+
+def main() -> int:
+    rows = []
+    for stem, (fmt, author, title, label, published, speaker) in FILES.items():
+        deck = json.loads((SOURCE / f"{stem}.json").read_text(encoding="utf-8"))
+        out = HERE / f"{stem}.{fmt}"
+        (build_pptx if fmt == "pptx" else build_pdf)(deck, out, author, title, label)
+        rows.append([out.name, deck["item"], published, speaker, deck["lang"], EVENT, DATE])
+        print(out.name, file=sys.stderr)
+    with (HERE / "catalog.csv").open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["file", "item", "title", "speaker", "language", "event", "date"])
+        writer.writerows(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""A catalog beside the files: `catalog.csv`, one row per file, trusted over the files' own
+metadata.
+
+Columns: file, item, title, speaker, language, event, date (file is required; the others may be
+empty).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from indexer.errors import CatalogError
+
+CATALOG_NAME = "catalog.csv"
+COLUMNS = ("file", "item", "title", "speaker", "language", "event", "date")
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogEntry:
+    file: str
+    item: str | None
+    title: str | None
+    speaker: str | None
+    language: str | None
+    event: str | None
+    date: str | None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def load_catalog(directory: Path) -> dict[str, CatalogEntry]:
+    """The entries of DIRECTORY's catalog by file name; empty when it has none."""
+    path = Path(directory, CATALOG_NAME)
+    if not path.is_file():
+        return {}
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            if not reader.fieldnames or "file" not in reader.fieldnames:
+                raise CatalogError(path, "no 'file' column in the header")
+            entries = {}
+            for row in reader:
+                values = {col: (row.get(col) or "").strip() or None for col in COLUMNS}
+                if values["file"]:
+                    entries[values["file"]] = CatalogEntry(**values)
+            return entries
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise CatalogError(path, f"unreadable catalog: {exc}") from exc

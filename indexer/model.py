@@ -1,0 +1,36 @@
+"""What the indexer produces: frozen dataclasses, each with one `to_dict()` for JSON."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    number: int  # 1-based page or slide number
+    text: str
+    lang: str | None = None  # None when there is too little text to tell
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    name: str  # the spelling shown: the catalog's when there is one
+    source: str  # where it came from: "catalog", "title-page" or "metadata"
+    spellings: tuple[str, ...]  # every spelling of this person seen for the document
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    path: str
+    format: str  # "pdf" or "pptx"
+    title: str | None
+    author: str | None  # the file's metadata author, as found, junk included
+    pages: tuple[Page, ...]
+    lang: str | None = None  # the language of most of its text
+    speaker: Speaker | None = None
+    event: str | None = None
+    date: str | None = None
+    skipped_pages: tuple[int, ...] = ()  # pages that could not be read; the rest were
+
+    def to_dict(self) -> dict:
+        return asdict(self)
