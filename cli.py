@@ -73,6 +73,9 @@ def main(ctx: click.Context, index_dir: Path, verbose: int, quiet: bool) -> None
     """
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     logging.basicConfig(level=level, format="archive: %(message)s", stream=sys.stderr)
+    if verbose < 2:
+        # pypdf logs every repair it makes to a damaged file; the one-line reason is enough.
+        logging.getLogger("pypdf").setLevel(logging.ERROR)
     ctx.obj = {"index_dir": index_dir, "quiet": quiet}
 
 
@@ -123,7 +126,8 @@ def index(obj: dict, paths: tuple[Path, ...], rebuild: bool, as_json: bool) -> N
         print_json(report.to_dict())
     else:
         click.echo(
-            f"Indexed {report.files} files, {report.pages} pages in {report.seconds:.1f} s "
+            f"Indexed {_plural(report.files, 'file')}, {_plural(report.pages, 'page')} "
+            f"in {report.seconds:.1f} s "
             f"into {obj['index_dir']}"
         )
         click.echo(f"  documents by language: {_counts(report.documents_by_lang)}")
@@ -133,6 +137,10 @@ def index(obj: dict, paths: tuple[Path, ...], rebuild: bool, as_json: bool) -> N
         click.echo(f"  failed: {len(report.failures)}")
     if report.failures:
         sys.exit(Exit.PARTIAL)
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _counts(counter) -> str:
@@ -198,7 +206,7 @@ def search(
         click.echo(f"    {_highlight(hit.snippet, color)}")
     if not obj["quiet"]:
         shown = f" (showing {len(hits)})" if total > len(hits) else ""
-        click.echo(f"{total} matching page{'s' if total != 1 else ''}{shown}", err=True)
+        click.echo(f"{_plural(total, 'matching page')}{shown}", err=True)
 
 
 def _highlight(snippet, color: bool) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
@@ -10,6 +11,7 @@ from whoosh.highlight import ContextFragmenter, Formatter, Highlighter
 SNIPPET_CHARS = 200
 ELLIPSIS = " … "
 LINE_BREAK = " / "
+_WHITESPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,35 +58,36 @@ class _SnippetFormatter(Formatter):
     def format(self, fragments, replace=False) -> Snippet:
         out: list[str] = []
         matches: list[tuple[int, int]] = []
-        for fragment in fragments:
-            text = fragment.text  # the whole field; the fragment is [startchar, endchar)
-            if out:
-                out.append(ELLIPSIS)
-            elif fragment.startchar > 0:
-                out.append("… ")
-            pos = fragment.startchar
+        end = 0  # where the previous fragment ended in the page text
+        for fragment in sorted(fragments, key=lambda f: f.startchar):
+            text = fragment.text  # the whole page; the fragment is [startchar, endchar)
+            if text[end : fragment.startchar].strip():
+                out.append(ELLIPSIS if out else "… ")
+                pos = fragment.startchar
+            else:  # next to or overlapping the previous one: carry on without a gap
+                pos = end
             for token in fragment.matches:
                 if token.startchar < pos:
                     continue
-                out.append(_squeeze(text[pos : token.startchar], first=len(out) == 0))
+                out.append(_squeeze(text[pos : token.startchar], first=not out))
                 start = sum(map(len, out))
                 out.append(text[token.startchar : token.endchar])
                 matches.append((start, start + token.endchar - token.startchar))
                 pos = token.endchar
-            out.append(_squeeze(text[pos : fragment.endchar], first=len(out) == 0))
+            # Fragments end on a word; keep the punctuation stuck to it: "(SODRA)", not "(SODRA".
+            stop = fragment.endchar
+            while stop < len(text) and not text[stop].isspace() and stop - fragment.endchar < 3:
+                stop += 1
+            out.append(_squeeze(text[pos:stop], first=not out))
+            end = max(end, stop)
         return Snippet("".join(out).rstrip(), tuple(matches))
 
 
 def _squeeze(text: str, first: bool = False) -> str:
-    """Spaces fold to one and line breaks of a slide become " / "; nothing leads the snippet."""
-    if not text:
-        return text
-    inner = LINE_BREAK.join(" ".join(line.split()) for line in text.split("\n") if line.strip())
-    if text[0].isspace() and not first:
-        inner = " " + inner
-    if text[-1].isspace() and inner != " ":
-        inner += " "
-    return inner
+    """Spaces fold to one and a slide's line breaks become " / "; nothing leads the snippet."""
+    if first:
+        text = text.lstrip()
+    return _WHITESPACE.sub(lambda m: LINE_BREAK if "\n" in m.group() else " ", text)
 
 
 def _leading(text: str) -> Snippet:

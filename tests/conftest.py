@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from indexer.pipeline import find_files, index_files
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+
+def catalog_rows() -> list[dict]:
+    with (CORPUS / "catalog.csv").open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory) -> Path:
+    """The corpus indexed once for the whole session; tests must not write to it."""
+    index_dir = tmp_path_factory.mktemp("corpus-index")
+    report = index_files(find_files([CORPUS]), index_dir)
+    assert report.failures == []
+    return index_dir
+
+
+def make_pptx(path: Path, slides: list[dict], author: str | None = None,
+              title: str | None = None) -> Path:
+    """A small deck: each slide dict may have "title", "texts" (text boxes), "notes"."""
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    prs = Presentation()
+    for spec in slides:
+        slide = prs.slides.add_slide(prs.slide_layouts[5])  # title only
+        slide.shapes.title.text = spec.get("title", "")
+        for i, text in enumerate(spec.get("texts", [])):
+            box = slide.shapes.add_textbox(Inches(1), Inches(1.5 + i), Inches(8), Inches(1))
+            box.text_frame.text = text
+        if spec.get("notes"):
+            slide.notes_slide.notes_text_frame.text = spec["notes"]
+    if author is not None:
+        prs.core_properties.author = author
+    if title is not None:
+        prs.core_properties.title = title
+    prs.save(str(path))
+    return path

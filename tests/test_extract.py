@@ -1,0 +1,152 @@
+import json
+import shutil
+
+import pytest
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.util import Inches
+
+from conftest import CORPUS, make_pptx
+from indexer.errors import ExtractionError
+from indexer.extract import clean_text, extract
+
+
+def test_pptx_reads_title_groups_nested_groups_tables_and_notes_in_order(tmp_path):
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[5])
+    slide.shapes.title.text = "Slide title"
+    slide.shapes.add_textbox(Inches(1), Inches(1), Inches(3), Inches(1)).text_frame.text = "loose box"
+    group = slide.shapes.add_group_shape()
+    group.shapes.add_textbox(Inches(1), Inches(2), Inches(3), Inches(1)).text_frame.text = "in group"
+    nested = group.shapes.add_group_shape()
+    shape = nested.shapes.add_shape(MSO_SHAPE.RECTANGLE, Inches(1), Inches(3), Inches(3), Inches(1))
+    shape.text_frame.text = "in nested group"
+    table = slide.shapes.add_table(2, 2, Inches(5), Inches(2), Inches(4), Inches(1)).table
+    for r in range(2):
+        for c in range(2):
+            table.cell(r, c).text = f"cell {r}{c}"
+    slide.notes_slide.notes_text_frame.text = "what the speaker said"
+    bare = prs.slides.add_slide(prs.slide_layouts[5])
+    bare.shapes.title.text = "No notes here"
+    path = tmp_path / "deck.pptx"
+    prs.save(str(path))
+
+    doc = extract(path)
+
+    assert doc.format == "pptx"
+    assert [p.number for p in doc.pages] == [1, 2]
+    assert doc.pages[0].text.split("\n") == [
+        "Slide title", "loose box", "in group", "in nested group",
+        "cell 00", "cell 01", "cell 10", "cell 11", "what the speaker said",
+    ]
+    assert doc.pages[1].text == "No notes here"
+    assert doc.skipped_pages == ()
+
+
+def test_pptx_merged_table_cells_are_read_once(tmp_path):
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    table = slide.shapes.add_table(2, 2, Inches(1), Inches(1), Inches(4), Inches(1)).table
+    table.cell(0, 0).merge(table.cell(0, 1))
+    table.cell(0, 0).text = "merged"
+    table.cell(1, 0).text = "a"
+    table.cell(1, 1).text = "b"
+    path = tmp_path / "merged.pptx"
+    prs.save(str(path))
+    assert extract(path).pages[0].text.split("\n") == ["merged", "a", "b"]
+
+
+def test_pptx_metadata(tmp_path):
+    path = make_pptx(tmp_path / "m.pptx", [{"title": "x"}], author="Inese Andiņa", title="Birojs")
+    doc = extract(path)
+    assert (doc.author, doc.title) == ("Inese Andiņa", "Birojs")
+
+
+def test_pdf_has_one_page_per_slide():
+    deck = json.loads((CORPUS / "source" / "04_Andina_informacijas_birojs.json").read_text())
+    doc = extract(CORPUS / "04_Andina_informacijas_birojs.pdf")
+    assert doc.format == "pdf"
+    assert len(doc.pages) == len(deck["slides"]) + 2  # title and closing slides
+    assert " ".join(doc.pages[1].text.split()).startswith(deck["slides"][0]["title"])
+    assert "Inese Andiņa" in doc.pages[0].text
+
+
+def test_pdf_bad_page_loses_only_that_page(monkeypatch):
+    from pypdf import PageObject
+
+    original = PageObject.extract_text
+
+    def flaky(self, *args, **kwargs):
+        if self.page_number == 1:  # 0-based: the second page
+            raise KeyError("/Font")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(PageObject, "extract_text", flaky)
+    doc = extract(CORPUS / "16_Cacka_Rotko_centrs.pdf")
+    assert doc.skipped_pages == (2,)
+    assert doc.pages[1].text == ""
+    assert "Rotko" in doc.pages[0].text and "Daugavpils" in doc.pages[2].text
+
+
+def test_pptx_bad_slide_loses_only_that_slide(monkeypatch, tmp_path):
+    import indexer.extract.pptx as pptx_extractor
+
+    path = make_pptx(tmp_path / "d.pptx", [{"title": f"slide {n}"} for n in (1, 2, 3)])
+    original = pptx_extractor.slide_texts
+
+    def flaky(slide):
+        if slide.shapes.title.text == "slide 2":
+            raise ValueError("bad XML")
+        return original(slide)
+
+    monkeypatch.setattr(pptx_extractor, "slide_texts", flaky)
+    doc = extract(path)
+    assert [p.text for p in doc.pages] == ["slide 1", "", "slide 3"]
+    assert doc.skipped_pages == (2,)
+
+
+@pytest.mark.parametrize(
+    "name, content, reason",
+    [
+        ("empty.pdf", b"", "empty file"),
+        ("noise.pdf", b"\x00\x01 not a pdf at all", "not a PDF file (content is not a known format)"),
+        ("old.pptx", b"\xd0\xcf\x11\xe0" + b"\0" * 100, "not a PPTX file (content is a legacy Office file)"),
+        ("notes.txt", b"hello", "unsupported format .txt"),
+    ],
+    ids=["empty", "noise", "legacy-ppt-renamed", "txt"],
+)
+def test_broken_files_raise_one_line_reasons(tmp_path, name, content, reason):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ExtractionError) as info:
+        extract(path)
+    assert info.value.reason == reason
+    assert info.value.path == str(path)
+
+
+def test_truncated_pdf_raises_extraction_error(tmp_path):
+    data = (CORPUS / "05_Kozlova_ISO_standarti.pdf").read_bytes()
+    path = tmp_path / "truncated.pdf"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ExtractionError) as info:
+        extract(path)
+    assert info.value.reason.startswith("cannot read PDF: ")
+    assert "\n" not in info.value.reason
+
+
+def test_pdf_renamed_pptx_is_named_as_such(tmp_path):
+    path = tmp_path / "slides.pptx"
+    shutil.copy(CORPUS / "05_Kozlova_ISO_standarti.pdf", path)
+    with pytest.raises(ExtractionError, match=r"not a PPTX file \(content is a PDF\)"):
+        extract(path)
+
+
+def test_extension_case_does_not_matter(tmp_path):
+    path = tmp_path / "UPPER.PDF"
+    shutil.copy(CORPUS / "05_Kozlova_ISO_standarti.pdf", path)
+    assert extract(path).format == "pdf"
+
+
+def test_clean_text_composes_diacritics_and_drops_blank_lines():
+    decomposed = "Pas\u030cvaldi\u0304ba   un\n\n  uz\u0146e\u0304me\u0304ji "
+    assert clean_text(decomposed) == "Pašvaldība un\nuzņēmēji"

@@ -1,0 +1,142 @@
+import json
+
+import pytest
+
+from archive.errors import IndexNotFound, SchemaMismatch
+from archive.query import search, stats
+from archive.store import META_FILE, Archive, rebuilding
+from indexer.model import Document, Page, Speaker
+
+
+def doc(path="/talks/a.pdf", pages=("pirmas puslapis", "antras puslapis"), lang="lt", **kw):
+    """PAGES are texts in LANG, or (text, lang) pairs."""
+    pages = [page if isinstance(page, tuple) else (page, lang) for page in pages]
+    return Document(
+        path=path,
+        format="pdf",
+        title=kw.get("title", "Pavadinimas"),
+        author=None,
+        pages=tuple(Page(n, text, page_lang) for n, (text, page_lang) in enumerate(pages, 1)),
+        lang=lang,
+        speaker=kw.get("speaker"),
+    )
+
+
+@pytest.fixture
+def archive(tmp_path):
+    archive = Archive.create(tmp_path / "idx")
+    yield archive
+    archive.close()
+
+
+def write(archive, *docs):
+    with archive.writer() as writer:
+        for d in docs:
+            writer.replace(d)
+
+
+def test_replacing_a_file_replaces_all_its_pages(archive):
+    write(archive, doc(pages=("vienas", "du", "trys")))
+    write(archive, doc(pages=("keturi",)))
+    result = stats(archive)
+    assert (result.documents, result.pages) == (1, 1)
+    assert search(archive, "trys")[1] == 0
+    assert search(archive, "keturi")[1] == 1
+
+
+def test_remove_deletes_every_page(archive):
+    write(archive, doc(), doc(path="/talks/b.pdf"))
+    with archive.writer() as writer:
+        writer.remove("/talks/a.pdf")
+    hits, total = search(archive, "puslapis", limit=None)
+    assert {h.path for h in hits} == {"/talks/b.pdf"} and total == 2
+
+
+def test_a_failing_write_leaves_the_index_as_it_was(archive):
+    write(archive, doc())
+    with pytest.raises(RuntimeError):
+        with archive.writer() as writer:
+            writer.replace(doc(pages=("pakeista",)))
+            writer.remove("/talks/a.pdf")
+            raise RuntimeError("disk full")
+    fresh = Archive.open(archive.directory)
+    assert search(fresh, "puslapis")[1] == 2
+    fresh.close()
+
+
+def test_schema_mismatch_asks_for_rebuild_and_deletes_nothing(archive):
+    write(archive, doc())
+    meta = archive.directory / META_FILE
+    meta.write_text(json.dumps({"schema_version": 0}))
+    files_before = sorted(p.name for p in archive.directory.iterdir())
+    with pytest.raises(SchemaMismatch, match="archive index --rebuild"):
+        Archive.open(archive.directory)
+    assert sorted(p.name for p in archive.directory.iterdir()) == files_before
+
+
+def test_missing_index_says_how_to_make_one(tmp_path):
+    with pytest.raises(IndexNotFound, match="run `archive index PATH` first"):
+        Archive.open(tmp_path / "nothing-here")
+
+
+def test_open_or_create_refuses_a_folder_of_other_files(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(IndexNotFound):
+        Archive.open_or_create(tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_rebuild_replaces_the_index_only_when_done(archive):
+    write(archive, doc())
+    directory = archive.directory
+    archive.close()
+    with pytest.raises(KeyboardInterrupt):
+        with rebuilding(directory) as fresh:
+            write(fresh, doc(path="/talks/new.pdf", pages=("naujas",)))
+            raise KeyboardInterrupt
+    old = Archive.open(directory)
+    assert search(old, "puslapis")[1] == 2 and search(old, "naujas")[1] == 0
+    old.close()
+    with rebuilding(directory) as fresh:
+        write(fresh, doc(path="/talks/new.pdf", pages=("naujas",)))
+    new = Archive.open(directory)
+    assert search(new, "puslapis")[1] == 0 and search(new, "naujas")[1] == 1
+    new.close()
+    assert sorted(p.name for p in directory.parent.iterdir()) == ["idx"]
+
+
+def test_filters_by_page_language_and_speaker_name_parts(archive):
+    cacka = Speaker("Māris Čačka", "catalog", ("Māris Čačka",))
+    sinkevicius = Speaker(
+        "Mindaugs Sinkevičius", "catalog", ("Mindaugs Sinkevičius", "Mindaugas Sinkevičius")
+    )
+    write(
+        archive,
+        # one Latvian page inside a Lithuanian document
+        doc("/a.pdf", ("LEAN lietuviškai", ("LEAN latviski", "lv")), speaker=cacka),
+        doc("/b.pdf", ("LEAN vėl",), speaker=sinkevicius),
+    )
+    assert [(h.path, h.page) for h in search(archive, "LEAN", lang="lv")[0]] == [("/a.pdf", 2)]
+    assert {h.path for h in search(archive, "LEAN", speaker="CACKA")[0]} == {"/a.pdf"}
+    assert {h.path for h in search(archive, "LEAN", speaker="mindaugas sinkev")[0]} == {"/b.pdf"}
+    assert {h.path for h in search(archive, "LEAN", speaker="Mindaugs")[0]} == {"/b.pdf"}
+    hits, total = search(archive, "LEAN", lang="lt", limit=1)
+    assert total == 2 and len(hits) == 1
+
+
+def test_snippet_marks_each_match(archive):
+    text = "Ievads\n" + "vārdi " * 40 + "Rotko centrs atvērts\n" + "citi " * 40
+    write(archive, doc(pages=(text,), lang="lv"))
+    (hit,), _ = search(archive, "rotko")
+    assert hit.snippet.matches
+    for start, end in hit.snippet.matches:
+        assert hit.snippet.text[start:end] == "Rotko"
+    assert "\n" not in hit.snippet.text
+
+
+def test_query_syntax_phrases_and_operators(archive):
+    write(archive, doc("/x.pdf", ("social insurance fund", "insurance of social things"), lang="en"))
+    assert search(archive, '"social insurance"')[1] == 1
+    assert search(archive, "social AND things")[1] == 1
+    assert search(archive, "insurance NOT fund")[1] == 1
+    assert search(archive, "SOCIAL")[1] == 2
