@@ -182,7 +182,7 @@ def build_pdf(deck: dict, out: Path, author: str, title: str | None, label: str 
     def heading(text: str, size: int = 24, y: float = 14) -> None:
         pdf.set_xy(margin, y)
         pdf.set_font("DejaVu", "B", size)
-        pdf.multi_cell(width, size * 0.5, text)
+        pdf.multi_cell(width, size * 0.5, text, align="L")
 
     pdf.add_page()
     heading(deck["title"], 26, 50)
@@ -190,7 +190,7 @@ def build_pdf(deck: dict, out: Path, author: str, title: str | None, label: str 
     pdf.set_xy(margin, pdf.get_y() + 12)
     for line in title_lines(deck, label):
         pdf.set_x(margin)
-        pdf.multi_cell(width, 9, line)
+        pdf.multi_cell(width, 9, line, align="L")
 
     for spec in deck["slides"]:
         pdf.add_page()
@@ -200,12 +200,12 @@ def build_pdf(deck: dict, out: Path, author: str, title: str | None, label: str 
         if "bullets" in spec:
             for bullet in spec["bullets"]:
                 pdf.set_x(margin)
-                pdf.multi_cell(width, 7, f"• {bullet}")
+                pdf.multi_cell(width, 7, f"• {bullet}", align="L")
                 pdf.set_y(pdf.get_y() + 2)
         elif "paragraphs" in spec:
             for paragraph in spec["paragraphs"]:
                 pdf.set_x(margin)
-                pdf.multi_cell(width, 7, paragraph)
+                pdf.multi_cell(width, 7, paragraph, align="L")
                 pdf.set_y(pdf.get_y() + 3)
         elif "table" in spec:
             pdf.set_font("DejaVu", "", 11)
@@ -224,10 +224,10 @@ def build_pdf(deck: dict, out: Path, author: str, title: str | None, label: str 
                 pdf.rect(x, top, box_w, 120, round_corners=True)
                 pdf.set_xy(x + 3, top + 4)
                 pdf.set_font("DejaVu", "B", 13)
-                pdf.multi_cell(box_w - 6, 6.5, box["heading"])
+                pdf.multi_cell(box_w - 6, 6.5, box["heading"], align="L")
                 pdf.set_xy(x + 3, pdf.get_y() + 3)
                 pdf.set_font("DejaVu", "", 11)
-                pdf.multi_cell(box_w - 6, 5.5, box["text"])
+                pdf.multi_cell(box_w - 6, 5.5, box["text"], align="L")
 
     pdf.add_page()
     heading(deck["closing"]["title"], 26, 60)
@@ -235,7 +235,7 @@ def build_pdf(deck: dict, out: Path, author: str, title: str | None, label: str 
     pdf.set_y(pdf.get_y() + 10)
     for line in deck["closing"]["lines"]:
         pdf.set_x(margin)
-        pdf.multi_cell(width, 9, line)
+        pdf.multi_cell(width, 9, line, align="L")
     pdf.output(str(out))
 
 
