@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -16,8 +15,6 @@ from indexer.extract import extract, is_supported
 from indexer.language import tag_pages
 from indexer.model import Document
 from indexer.speakers import tag_speaker
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)

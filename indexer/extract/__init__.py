@@ -7,7 +7,6 @@ Every extractor returns a `Document` whose pages have no language yet, and raise
 from __future__ import annotations
 
 import importlib
-import logging
 import re
 import unicodedata
 from pathlib import Path
@@ -15,7 +14,6 @@ from pathlib import Path
 from indexer.errors import ExtractionError
 from indexer.model import Document
 
-logger = logging.getLogger(__name__)
 
 # suffix -> (format name, module that reads it); modules are imported only when needed
 EXTRACTORS = {
