@@ -161,13 +161,21 @@ def _counts(counter) -> str:
     "diacritics (cacka finds Māris Čačka).",
 )
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--exact", is_flag=True, help="Only the spellings typed (any case): no other word forms."
+)
 @json_option
 @click.pass_obj
 def search(
     obj: dict, query: tuple[str, ...], lang: str | None, speaker: str | None, limit: int,
-    as_json: bool,
+    exact: bool, as_json: bool,
 ) -> None:
     """Find the pages and slides that match QUERY, best first.
+
+    A word finds its other forms in Latvian, Lithuanian and English (pašvaldība finds
+    pašvaldības, pašvaldību; dirbti finds dirba, dirbame) and is found when typed without
+    diacritics (pasvaldiba, savivaldybe). Pages with the exact spelling rank first, then other
+    forms, then matches through missing diacritics; --exact keeps only the spelling typed.
 
     QUERY uses Whoosh syntax: words (all must match), "a phrase", OR, NOT, AND, (groups),
     wild* cards and field:value for title, path, format and lang. Matching ignores case.
@@ -180,6 +188,7 @@ def search(
     \b
     Examples:
       archive search LEAN --lang lt
+      archive search pasvaldibu sadarbiba ar uznemejiem
       archive search '"social insurance" OR SODRA' --lang en
       archive search Rotko --speaker cacka --json
     """
@@ -190,7 +199,9 @@ def search(
     try:
         archive = Archive.open(obj["index_dir"])
         try:
-            hits, total = run_search(archive, text, lang=lang, speaker=speaker, limit=limit)
+            hits, total = run_search(
+                archive, text, lang=lang, speaker=speaker, limit=limit, exact=exact
+            )
         finally:
             archive.close()
     except ArchiveError as exc:
@@ -219,6 +230,33 @@ def _highlight(snippet, color: bool) -> str:
         pos = end
     out.append(snippet.text[pos:])
     return "".join(out)
+
+
+@main.command()
+@click.argument("text", required=False)
+@click.option("--lang", type=click.Choice(LANGUAGES), required=True, help="The text's language.")
+@json_option
+def analyze(text: str | None, lang: str, as_json: bool) -> None:
+    """Print the index keys of TEXT, as indexing in LANG makes them.
+
+    Each word's key is shared by its inflected forms; it is what a page's words are found by.
+    Without TEXT, reads standard input and prints one line of space-separated keys per input
+    line, in order (with --json, one JSON list per line).
+
+    \b
+    Examples:
+      archive analyze --lang lv "Pašvaldības strādāja ar uzņēmējiem"
+      archive analyze --lang lt < words.txt
+    """
+    from archive.analysis import analyze as keys_of
+
+    lines = [text] if text is not None else (line.rstrip("\n") for line in sys.stdin)
+    for line in lines:
+        result = keys_of(line, lang)
+        if as_json:
+            click.echo(json.dumps([item.to_dict() for item in result], ensure_ascii=False))
+        else:
+            click.echo(" ".join(item.key for item in result))
 
 
 @main.command()

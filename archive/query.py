@@ -1,24 +1,133 @@
-"""From what the user typed to ranked hits."""
+"""From what the user typed to ranked hits.
+
+Each word becomes three tiers of terms (see `archive.analysis`): its exact spelling, its key in
+each language, and the key without diacritics; an exact match outranks an inflected one, which
+outranks a folded one. The index's vocabulary supplies the keys its pages were given for that
+spelling (a dictionary lemma, which the query path never loads), and the real spellings that a
+word typed without diacritics stands for.
+"""
 
 from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
 
 from whoosh import query as wq
 from whoosh.qparser import QueryParser
 
+from archive.analysis import (
+    LANGUAGES,
+    SEPARATOR,
+    folded_key,
+    normalize_query,
+    parse_vocabulary_entry,
+    query_key,
+)
 from archive.errors import ArchiveError
 from archive.results import Hit, Stats, collect_stats, to_hit
+from archive.schema import STEM_FIELDS
 from archive.store import Archive
+from archive.text import fold
 
-LANGUAGES = ("lv", "lt", "en")
+# Boosts of the three tiers.
+EXACT, INFLECTED, FOLDED = 4.0, 2.0, 1.0
+
+
+@dataclass
+class Matched:
+    """The terms a query looks for, by tier, for highlighting."""
+
+    exact: set[str] = field(default_factory=set)
+    keys: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # by language
+    folded: set[str] = field(default_factory=set)
+
+    def matches(self, word: str, key: str, lang: str) -> bool:
+        return word in self.exact or key in self.keys.get(lang, ()) or fold(key) in self.folded
+
+
+class _Expander:
+    def __init__(self, reader, exact_only: bool):
+        self.reader = reader
+        self.exact_only = exact_only
+        self.matched = Matched()
+
+    def vocabulary(self, word: str) -> list[tuple[str, str, str]]:
+        """(spelling, language, key) of every spelling in the index that folds to WORD's."""
+        prefix = fold(word) + SEPARATOR
+        return [
+            parse_vocabulary_entry(entry.decode("utf-8"))
+            for entry in self.reader.expand_prefix("vocab", prefix)
+        ]
+
+    def keys(self, word: str) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        """WORD's own keys and its diacritic variants' keys, by language."""
+        own = {lang: {query_key(word, lang)} for lang in LANGUAGES}
+        variants: dict[str, set[str]] = defaultdict(set)
+        for spelling, lang, key in self.vocabulary(word):
+            if lang in own:
+                (own[lang] if spelling == word else variants[lang]).add(key)
+        for lang in LANGUAGES:
+            variants[lang] -= own[lang]
+        return own, variants
+
+    def word(self, word: str) -> wq.Query:
+        self.matched.exact.add(word)
+        clauses: list[wq.Query] = [wq.Term("exact", word, boost=EXACT)]
+        if self.exact_only:
+            return clauses[0]
+        own, variants = self.keys(word)
+        folded = {folded_key(word, lang) for lang in LANGUAGES}
+        for lang in LANGUAGES:
+            for key in own[lang]:
+                clauses.append(wq.Term(STEM_FIELDS[lang], key, boost=INFLECTED))
+            for key in variants[lang]:
+                clauses.append(wq.Term(STEM_FIELDS[lang], key, boost=FOLDED))
+            self.matched.keys[lang] |= own[lang] | variants[lang]
+            folded |= {fold(key) for key in own[lang] | variants[lang]}
+        self.matched.folded |= folded
+        clauses += [wq.Term("folded", key, boost=FOLDED) for key in sorted(folded)]
+        return wq.Or(clauses)
+
+    def phrase(self, words: list[str], slop: int) -> wq.Query:
+        self.matched.exact.update(words)
+        exact = wq.Phrase("exact", words, slop=slop, boost=EXACT)
+        if self.exact_only:
+            return exact
+        clauses: list[wq.Query] = [exact]
+        word_keys = [self.keys(word) for word in words]
+        for lang in LANGUAGES:
+            fieldname = STEM_FIELDS[lang]
+            positions = [wq.Or([wq.Term(fieldname, k) for k in sorted(own[lang] | variants[lang])])
+                         for own, variants in word_keys]
+            for own, variants in word_keys:
+                self.matched.keys[lang] |= own[lang] | variants[lang]
+            clauses.append(wq.Sequence(positions, slop=slop, boost=INFLECTED))
+        return wq.Or(clauses)
+
+    def __call__(self, node: wq.Query) -> wq.Query:
+        if isinstance(node, wq.Term) and node.fieldname == "exact":
+            return self.word(node.text)
+        if isinstance(node, wq.Phrase) and node.fieldname == "exact":
+            return self.phrase(list(node.words), node.slop)
+        if isinstance(node, (wq.Prefix, wq.Wildcard)) and node.fieldname == "exact":
+            if self.exact_only:
+                return node
+            return wq.Or([node, node.__class__("folded", fold(node.text), boost=FOLDED)])
+        return node.apply(self)
 
 
 def parse(archive: Archive, text: str) -> wq.Query:
-    """Whoosh query syntax over the page text: words, "phrases", AND/OR/NOT, field:value."""
-    parser = QueryParser("content", archive.ix.schema)
+    """Whoosh query syntax: words, "phrases", AND/OR/NOT, (groups), wild*cards, field:value."""
+    parser = QueryParser("exact", archive.ix.schema)
     try:
-        return parser.parse(text)
+        return parser.parse(normalize_query(text))
     except Exception as exc:  # the parser is lenient, but not on everything
         raise ArchiveError(f"cannot understand the query {text!r}: {exc}") from exc
+
+
+def expand(archive: Archive, reader, text: str, exact_only: bool = False) -> tuple[wq.Query, Matched]:
+    expander = _Expander(reader, exact_only)
+    return expander(parse(archive, text)), expander.matched
 
 
 def speaker_filter(archive: Archive, name: str) -> wq.Query | None:
@@ -41,11 +150,13 @@ def search(
     lang: str | None = None,
     speaker: str | None = None,
     limit: int | None = 10,
+    exact: bool = False,
 ) -> tuple[list[Hit], int]:
     """The best LIMIT pages for TEXT, and how many pages matched in all.
 
     LANG keeps pages whose own language is LANG (a Lithuanian slide in a Latvian deck is found
-    with "lt"); SPEAKER keeps pages of talks whose speaker matches.
+    with "lt"); SPEAKER keeps pages of talks whose speaker matches; EXACT matches the spelling
+    typed only (case aside), no other forms of the word.
     """
     filters = []
     if lang:
@@ -57,19 +168,18 @@ def search(
         if by_speaker is None:
             raise ArchiveError(f"no name in --speaker {speaker!r}")
         filters.append(by_speaker)
-    query = parse(archive, text)
     with archive.searcher() as searcher:
+        query, matched = expand(archive, searcher.reader(), text, exact_only=exact)
         results = searcher.search(
             query,
             filter=wq.And(filters) if filters else None,
             limit=limit,
-            terms=True,
             # Whoosh's block-skipping optimisation counts a filtered result's total without
             # the filter (and Require() trips an assertion in it), so filtered searches do
             # without it.
             optimize=not filters,
         )
-        return [to_hit(hit) for hit in results], len(results)
+        return [to_hit(hit, matched) for hit in results], len(results)
 
 
 def stats(archive: Archive) -> Stats:

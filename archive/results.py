@@ -6,7 +6,10 @@ import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
-from whoosh.highlight import ContextFragmenter, Formatter, Highlighter
+from whoosh.analysis import Token
+from whoosh.highlight import FIRST, BasicFragmentScorer, ContextFragmenter, top_fragments
+
+from archive.analysis import tokens
 
 SNIPPET_CHARS = 200
 ELLIPSIS = " … "
@@ -52,35 +55,33 @@ class Stats:
         return asdict(self)
 
 
-class _SnippetFormatter(Formatter):
-    """Turns Whoosh's fragments into a `Snippet` instead of marked-up text."""
-
-    def format(self, fragments, replace=False) -> Snippet:
-        out: list[str] = []
-        matches: list[tuple[int, int]] = []
-        end = 0  # where the previous fragment ended in the page text
-        for fragment in sorted(fragments, key=lambda f: f.startchar):
-            text = fragment.text  # the whole page; the fragment is [startchar, endchar)
-            if text[end : fragment.startchar].strip():
-                out.append(ELLIPSIS if out else "… ")
-                pos = fragment.startchar
-            else:  # next to or overlapping the previous one: carry on without a gap
-                pos = end
-            for token in fragment.matches:
-                if token.startchar < pos:
-                    continue
-                out.append(_squeeze(text[pos : token.startchar], first=not out))
-                start = sum(map(len, out))
-                out.append(text[token.startchar : token.endchar])
-                matches.append((start, start + token.endchar - token.startchar))
-                pos = token.endchar
-            # Fragments end on a word; keep the punctuation stuck to it: "(SODRA)", not "(SODRA".
-            stop = fragment.endchar
-            while stop < len(text) and not text[stop].isspace() and stop - fragment.endchar < 3:
-                stop += 1
-            out.append(_squeeze(text[pos:stop], first=not out))
-            end = max(end, stop)
-        return Snippet("".join(out).rstrip(), tuple(matches))
+def _snippet(fragments) -> Snippet:
+    """The text of Whoosh's fragments with the positions of the matched words."""
+    out: list[str] = []
+    matches: list[tuple[int, int]] = []
+    end = 0  # where the previous fragment ended in the page text
+    for fragment in sorted(fragments, key=lambda f: f.startchar):
+        text = fragment.text  # the whole page; the fragment is [startchar, endchar)
+        if text[end : fragment.startchar].strip():
+            out.append(ELLIPSIS if out else "… ")
+            pos = fragment.startchar
+        else:  # next to or overlapping the previous one: carry on without a gap
+            pos = end
+        for token in fragment.matches:
+            if token.startchar < pos:
+                continue
+            out.append(_squeeze(text[pos : token.startchar], first=not out))
+            start = sum(map(len, out))
+            out.append(text[token.startchar : token.endchar])
+            matches.append((start, start + token.endchar - token.startchar))
+            pos = token.endchar
+        # Fragments end on a word; keep the punctuation stuck to it: "(SODRA)", not "(SODRA".
+        stop = fragment.endchar
+        while stop < len(text) and not text[stop].isspace() and stop - fragment.endchar < 3:
+            stop += 1
+        out.append(_squeeze(text[pos:stop], first=not out))
+        end = max(end, stop)
+    return Snippet("".join(out).rstrip(), tuple(matches))
 
 
 def _squeeze(text: str, first: bool = False) -> str:
@@ -97,27 +98,35 @@ def _leading(text: str) -> Snippet:
     return Snippet(flat)
 
 
-_highlighter = Highlighter(
-    fragmenter=ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60),
-    formatter=_SnippetFormatter(),
-)
+_fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
 
 
-def to_hit(whoosh_hit) -> Hit:
+def snippet(text: str, keys: str, lang: str, matched) -> Snippet:
+    """The best two passages of TEXT around the words MATCHED finds; KEYS holds the index key of
+    each word of TEXT, in order (see `archive.analysis.page_terms`)."""
+    marked = []
+    for token, key in zip(tokens(text), keys.split(), strict=False):
+        hit = matched.matches(token.text, key, lang)
+        marked.append(Token(text=token.text, startchar=token.start, endchar=token.end, matched=hit))
+    if not any(t.matched for t in marked):
+        return _leading(text)
+    fragments = _fragmenter.fragment_tokens(text, marked)
+    return _snippet(top_fragments(fragments, 2, BasicFragmentScorer(), FIRST))
+
+
+def to_hit(whoosh_hit, matched) -> Hit:
     fields = whoosh_hit.fields()
-    snippet = _highlighter.highlight_hit(whoosh_hit, "content", top=2)
-    if not snippet or not snippet.matches:
-        snippet = _leading(fields.get("content", ""))
+    lang = fields.get("lang", "none")
     return Hit(
         path=fields["path"],
         page=fields["page"],
         title=fields.get("title", ""),
         speaker=fields.get("speaker"),
-        lang=fields.get("lang", "none"),
+        lang=lang,
         doc_lang=fields.get("doc_lang", "none"),
         format=fields.get("format", ""),
         score=round(whoosh_hit.score, 4),
-        snippet=snippet,
+        snippet=snippet(fields.get("content", ""), fields.get("keys", ""), lang, matched),
     )
 
 

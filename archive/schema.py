@@ -1,28 +1,39 @@
-"""What the index holds: one Whoosh document per page or slide."""
+"""What the index holds: one Whoosh document per page or slide.
 
-from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+A page's words are analysed once, in `archive.analysis`, into space-separated terms; the fields
+below only split them. Three tiers of terms make the ranking: the exact spelling (`exact`), the
+key in the page's language (`stem_lv`, `stem_lt`, `stem_en`) and the key without diacritics
+(`folded`). `vocab` maps each spelling seen to its key, for queries.
+"""
+
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, SpaceSeparatedTokenizer
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
+from archive.analysis import LANGUAGES
+
 # Bump when the fields or their analysis change: an index of another version must be rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+STEM_FIELDS = {lang: f"stem_{lang}" for lang in LANGUAGES}
 
 
-def content_analyzer():
-    return RegexTokenizer() | LowercaseFilter()
+def word_analyzer():
+    """Words, lower-cased: what the query parser does to the words people type."""
+    return RegexTokenizer(r"\w+") | LowercaseFilter()
 
 
 def name_analyzer():
-    """Names match regardless of case and diacritics: "cacka" finds "Čačka"."""
-    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+    """Names and titles match regardless of case and diacritics: "cacka" finds "Čačka"."""
+    return RegexTokenizer(r"\w+") | LowercaseFilter() | CharsetFilter(accent_map)
 
 
 def build_schema() -> Schema:
+    terms = SpaceSeparatedTokenizer()
     return Schema(
         key=ID(unique=True),  # "path#page": one per page
         path=ID(stored=True),  # every page of a file shares it, so a file is replaced as one
         format=ID(stored=True),
-        title=TEXT(stored=True, analyzer=content_analyzer()),
+        title=TEXT(stored=True, analyzer=name_analyzer()),
         speaker=STORED(),
         speaker_source=STORED(),
         speaker_names=TEXT(analyzer=name_analyzer()),  # every spelling of the speaker seen
@@ -32,5 +43,10 @@ def build_schema() -> Schema:
         lang=ID(stored=True),  # the page's own language; "none" when it has no text to tell
         page=NUMERIC(int, stored=True),
         pages=STORED(),
-        content=TEXT(stored=True, analyzer=content_analyzer()),
+        content=STORED(),  # the page's text, for snippets
+        keys=STORED(),  # the key of each word of content, in order, for highlighting
+        exact=TEXT(analyzer=word_analyzer()),
+        **{field: TEXT(analyzer=terms) for field in STEM_FIELDS.values()},
+        folded=TEXT(analyzer=terms, phrase=False),
+        vocab=KEYWORD(scorable=False),
     )

@@ -18,8 +18,9 @@ from typing import Protocol
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
+from archive.analysis import page_terms
 from archive.errors import ArchiveError, IndexBusy, IndexNotFound, SchemaMismatch
-from archive.schema import SCHEMA_VERSION, build_schema
+from archive.schema import SCHEMA_VERSION, STEM_FIELDS, build_schema
 
 logger = logging.getLogger(__name__)
 
@@ -134,6 +135,8 @@ class ArchiveWriter:
         self.remove(doc.path)
         speaker = doc.speaker
         for page in doc.pages:
+            terms = page_terms(page.text, page.lang)
+            stems = {STEM_FIELDS[page.lang]: terms.keys} if page.lang in STEM_FIELDS else {}
             self._writer.add_document(
                 key=f"{doc.path}#{page.number}",
                 path=doc.path,
@@ -149,6 +152,11 @@ class ArchiveWriter:
                 page=page.number,
                 pages=len(doc.pages),
                 content=page.text,
+                keys=terms.keys,
+                exact=terms.exact,
+                folded=terms.folded,
+                vocab=terms.vocabulary,
+                **stems,
             )
 
 

@@ -1,0 +1,31 @@
+"""Dictionary lemmas from simplemma, for indexing only.
+
+Loading the Latvian and Lithuanian dictionaries takes about half a second, so nothing on the
+search path calls this module: queries use the rule-based keys and the index's own vocabulary.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+
+@lru_cache(maxsize=None)
+def _simplemma():
+    import simplemma
+
+    return simplemma
+
+
+def is_known(word: str, lang: str) -> bool:
+    return _simplemma().is_known(word, lang=lang)
+
+
+def lemma(word: str, lang: str) -> str:
+    """The lemma of WORD (WORD itself when unknown). For Latvian the dictionary's greedy mode
+    takes participles on to their verb ("strādājošs" -> "strādāt"), but a verbal noun stays one
+    ("saņemšana"); for Lithuanian it only adds false merges."""
+    simplemma = _simplemma()
+    plain = simplemma.lemmatize(word, lang=lang)
+    if lang != "lv" or plain.endswith(("šana", "šanās")):
+        return plain
+    return simplemma.lemmatize(word, lang=lang, greedy=True)
