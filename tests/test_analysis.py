@@ -132,6 +132,13 @@ CORPUS_PAIRS = [
     ("en", "train", "02_Sinkevicius_LEAN_SODRA_EN", "training"),
     ("en", "manager", "02_Sinkevicius_LEAN_SODRA_EN", "managers"),
     ("en", "process", "02_Sinkevicius_LEAN_SODRA_EN", "processes"),
+    ("en", "organisation", "02_Sinkevicius_LEAN_SODRA_EN", "organisations"),
+    ("en", "lesson", "02_Sinkevicius_LEAN_SODRA_EN", "lessons"),
+    ("en", "meeting", "02_Sinkevicius_LEAN_SODRA_EN", "meetings"),
+    ("en", "indicator", "02_Sinkevicius_LEAN_SODRA_EN", "indicators"),
+    ("en", "benefits", "02_Sinkevicius_LEAN_SODRA_EN", "benefit"),
+    ("en", "learn", "02_Sinkevicius_LEAN_SODRA_EN", "learned"),
+    ("en", "queue", "02_Sinkevicius_LEAN_SODRA_EN", "queues"),
 ]
 
 
