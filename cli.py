@@ -152,7 +152,8 @@ def _counts(counter) -> str:
 @click.option(
     "--lang",
     type=click.Choice(LANGUAGES),
-    help="Only pages in this language; a page's own language counts, not its document's.",
+    help="Only pages in this language. A page's own language counts, not its document's: a "
+    "Lithuanian slide in a Latvian deck is found with --lang lt.",
 )
 @click.option(
     "--speaker",
@@ -260,12 +261,42 @@ def analyze(text: str | None, lang: str, as_json: bool) -> None:
 
 
 @main.command()
+@click.argument("text", required=False)
+@json_option
+def detect(text: str | None, as_json: bool) -> None:
+    """Print the language of TEXT (lv, lt, en or none) and a confidence from 0 to 1.
+
+    The detector the indexer uses for a page: letters only one language has, function words,
+    the Latvian, Lithuanian and English dictionaries and a character n-gram model, weighed
+    together. "none" means no linguistic text: only numbers, a URL or a few names. Without
+    TEXT, reads standard input and prints one result per line (with --json, one JSON object
+    per line).
+
+    \b
+    Examples:
+      archive detect "Pašvaldību sadarbība ar uzņēmējiem"
+      archive detect --json < titles.txt
+    """
+    from indexer.language import page_language
+
+    lines = [text] if text is not None else (line.rstrip("\n") for line in sys.stdin)
+    for line in lines:
+        found = page_language(line)
+        if as_json:
+            click.echo(json.dumps(found.to_dict()))
+        else:
+            click.echo(f"{found.lang or 'none'} {found.confidence:.3f}")
+
+
+@main.command()
 @json_option
 @click.pass_obj
 def stats(obj: dict, as_json: bool) -> None:
     """Count the indexed documents and pages, by language, speaker and format.
 
-    A document's language is that of most of its text; a page's is its own.
+    A document's language is that of most of its text; "documents with pages in" counts every
+    document with at least one page in a language (a Latvian deck with a Lithuanian slide
+    counts for both); a page's language is its own.
 
     \b
     Example:
@@ -290,6 +321,7 @@ def stats(obj: dict, as_json: bool) -> None:
     click.echo(f"Pages:     {result.pages}")
     for label, counts in (
         ("Documents by language", result.documents_by_lang),
+        ("Documents with pages in", result.documents_with_lang),
         ("Pages by language", result.pages_by_lang),
         ("Documents by format", result.documents_by_format),
         ("Documents by speaker", result.documents_by_speaker),

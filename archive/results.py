@@ -47,6 +47,7 @@ class Stats:
     documents: int
     pages: int
     documents_by_lang: dict[str, int] = field(default_factory=dict)
+    documents_with_lang: dict[str, int] = field(default_factory=dict)  # any page in it
     pages_by_lang: dict[str, int] = field(default_factory=dict)
     documents_by_speaker: dict[str, int] = field(default_factory=dict)
     documents_by_format: dict[str, int] = field(default_factory=dict)
@@ -141,6 +142,7 @@ def collect_stats(searcher) -> Stats:
         documents=len(first_pages),
         pages=sum(pages_by_lang.values()),
         documents_by_lang=_sorted(Counter(d.get("doc_lang", "none") for d in docs)),
+        documents_with_lang=_sorted(Counter(lang for d in docs for lang in d.get("languages") or {})),
         pages_by_lang=_sorted(pages_by_lang),
         documents_by_speaker=_sorted(Counter(d.get("speaker") or "(unknown)" for d in docs)),
         documents_by_format=_sorted(Counter(d.get("format", "") for d in docs)),

@@ -13,7 +13,7 @@ from whoosh.support.charset import accent_map
 from archive.analysis import LANGUAGES
 
 # Bump when the fields or their analysis change: an index of another version must be rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 STEM_FIELDS = {lang: f"stem_{lang}" for lang in LANGUAGES}
 
 
@@ -40,6 +40,7 @@ def build_schema() -> Schema:
         event=STORED(),
         date=STORED(),
         doc_lang=ID(stored=True),
+        languages=STORED(),  # the document's languages: {language: share of its words}
         lang=ID(stored=True),  # the page's own language; "none" when it has no text to tell
         page=NUMERIC(int, stored=True),
         pages=STORED(),

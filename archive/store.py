@@ -46,6 +46,7 @@ class DocumentLike(Protocol):
     format: str
     title: str | None
     lang: str | None
+    languages: dict[str, float]
     speaker: SpeakerLike | None
     event: str | None
     date: str | None
@@ -148,6 +149,7 @@ class ArchiveWriter:
                 event=doc.event,
                 date=doc.date,
                 doc_lang=doc.lang or "none",
+                languages=dict(doc.languages),
                 lang=page.lang or "none",
                 page=page.number,
                 pages=len(doc.pages),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +27,7 @@ class Document:
     author: str | None  # the file's metadata author, as found, junk included
     pages: tuple[Page, ...]
     lang: str | None = None  # the language of most of its text
+    languages: dict[str, float] = field(default_factory=dict)  # language -> share of its words
     speaker: Speaker | None = None
     event: str | None = None
     date: str | None = None

@@ -80,14 +80,16 @@ class _Catalogs:
 def build_document(path: Path, catalog: CatalogEntry | None = None) -> Document:
     """Extract PATH and tag its pages' languages and its speaker."""
     doc = extract(path)
-    pages, lang = tag_pages(doc.pages)
+    languages = tag_pages(doc.pages)
+    pages = languages.pages
     first_text = pages[0].text if pages else ""
     speaker = tag_speaker(first_text, doc.author, catalog.speaker if catalog else None)
     title = doc.title if doc.title and not _is_junk_title(doc.title) else _first_line(first_text)
     return replace(
         doc,
         pages=pages,
-        lang=lang,
+        lang=languages.main,
+        languages=languages.shares,
         speaker=speaker,
         title=title,
         event=catalog.event if catalog else None,

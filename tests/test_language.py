@@ -1,6 +1,12 @@
-import pytest
+import json
 
-from indexer.language import detect, tag_pages
+import pytest
+from click.testing import CliRunner
+
+from archive.text import fold
+from cli import main
+from conftest import make_pptx
+from indexer.language import Detection, detect, page_language, tag_pages
 from indexer.model import Page
 
 SENTENCES = {
@@ -12,16 +18,41 @@ SENTENCES = {
 
 @pytest.mark.parametrize("lang", sorted(SENTENCES))
 def test_detects_each_language(lang):
-    found, prob = detect(SENTENCES[lang])
-    assert found == lang
-    assert prob > 0.9
+    found = detect(SENTENCES[lang])
+    assert found.lang == lang
+    assert found.confidence > 0.99
+
+
+@pytest.mark.parametrize("lang", sorted(SENTENCES))
+def test_detects_each_language_without_diacritics(lang):
+    assert detect(fold(SENTENCES[lang])).lang == lang
+
+
+SHORT_TITLES = [
+    ("lv", "Sadarbība ar uzņēmējiem"),
+    ("lv", "Informācijas birojs"),
+    ("lv", "Paldies!"),
+    ("lt", "Savivaldybės įvaizdis"),
+    ("lt", "Ačiū už dėmesį"),
+    ("lt", "Kontaktai"),
+    ("en", "Lessons learned"),
+    ("en", "Thank you!"),
+    ("en", "Customer service"),
+]
+
+
+@pytest.mark.parametrize("lang, title", SHORT_TITLES, ids=[t for _, t in SHORT_TITLES])
+def test_short_titles(lang, title):
+    assert detect(title).lang == lang
 
 
 @pytest.mark.parametrize(
-    "text", ["", "2018 2019 2020", "12 %  45,6  — 7", "https://www.sodra.lt/", "A. B.", "LT-12345"]
+    "text",
+    ["", "2018 2019 2020", "12 %  45,6  — 7", "https://www.sodra.lt/", "A. B.", "LT-12345",
+     "info@daugavpils.lv", "Debra Perlingiere"],
 )
-def test_text_without_words_has_no_language(text):
-    assert detect(text) == (None, 0.0)
+def test_pages_without_linguistic_text_have_no_language(text):
+    assert page_language(text) == Detection(None, 0.0)
 
 
 def test_detection_repeats_exactly():
@@ -29,7 +60,7 @@ def test_detection_repeats_exactly():
     assert len({detect(text) for _ in range(20)}) == 1
 
 
-def test_document_language_is_that_of_most_text_and_short_pages_follow_it():
+def test_document_language_shares_and_short_pages_lean_on_it():
     pages = [
         Page(1, "LEAN diegimas"),  # two words: too short to judge alone
         Page(2, SENTENCES["lt"]),
@@ -37,20 +68,51 @@ def test_document_language_is_that_of_most_text_and_short_pages_follow_it():
         Page(4, SENTENCES["en"]),
         Page(5, "2018"),
     ]
-    tagged, doc_lang = tag_pages(pages)
-    assert doc_lang == "lt"
-    assert [p.lang for p in tagged] == ["lt", "lt", "lt", "en", None]
-    assert [p.text for p in tagged] == [p.text for p in pages]
+    result = tag_pages(pages)
+    assert result.main == "lt"
+    assert [p.lang for p in result.pages] == ["lt", "lt", "lt", "en", None]
+    assert [p.text for p in result.pages] == [p.text for p in pages]
+    assert set(result.shares) == {"lt", "en"} and result.shares["lt"] > result.shares["en"]
+    assert sum(result.shares.values()) == pytest.approx(1.0, abs=0.01)
 
 
 def test_a_slide_in_another_language_keeps_its_own_language():
     pages = [Page(n, SENTENCES["lv"]) for n in range(1, 5)] + [Page(5, SENTENCES["lt"])]
-    tagged, doc_lang = tag_pages(pages)
-    assert doc_lang == "lv"
-    assert tagged[-1].lang == "lt"
+    result = tag_pages(pages)
+    assert result.main == "lv"
+    assert result.pages[-1].lang == "lt"
 
 
 def test_document_without_text_has_no_language():
-    tagged, doc_lang = tag_pages([Page(1, ""), Page(2, "42")])
-    assert doc_lang is None
-    assert [p.lang for p in tagged] == [None, None]
+    result = tag_pages([Page(1, ""), Page(2, "42")])
+    assert (result.main, result.shares) == (None, {})
+    assert [p.lang for p in result.pages] == [None, None]
+
+
+def test_mixed_deck_slide_is_found_with_its_own_language(tmp_path):
+    deck = make_pptx(tmp_path / "mixed.pptx", [
+        {"title": "Pašvaldības sadarbība", "texts": [SENTENCES["lv"]]},
+        {"title": "Informācijas birojs", "texts": [SENTENCES["lv"]]},
+        {"title": "Savivaldybių patirtis", "texts": [SENTENCES["lt"]]},
+        {"title": "Secinājumi", "texts": [SENTENCES["lv"]]},
+    ])
+    index = tmp_path / "idx"
+    runner = CliRunner()
+    assert runner.invoke(main, ["--index", str(index), "index", str(deck)]).exit_code == 0
+    result = runner.invoke(main, ["--index", str(index), "search", "procesus", "--lang", "lt", "--json"])
+    hits = json.loads(result.stdout)
+    assert [(hit["page"], hit["lang"], hit["doc_lang"]) for hit in hits] == [(3, "lt", "lv")]
+    assert runner.invoke(main, ["--index", str(index), "search", "procesus", "--lang", "lv"]).stdout == ""
+    stats = json.loads(runner.invoke(main, ["--index", str(index), "stats", "--json"]).stdout)
+    assert stats["documents_by_lang"] == {"lv": 1}
+    assert stats["documents_with_lang"] == {"lt": 1, "lv": 1}
+    assert stats["pages_by_lang"] == {"lv": 3, "lt": 1}
+
+
+def test_detect_command_reads_lines_and_prints_json():
+    runner = CliRunner()
+    result = runner.invoke(main, ["detect"], input="Sadarbība ar uzņēmējiem\n2018\nThank you\n")
+    assert [line.split()[0] for line in result.stdout.splitlines()] == ["lv", "none", "en"]
+    result = runner.invoke(main, ["detect", "--json", "Ačiū už dėmesį"])
+    data = json.loads(result.stdout)
+    assert data["lang"] == "lt" and 0.5 < data["confidence"] <= 1
