@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -88,55 +89,113 @@ def main(ctx: click.Context, index_dir: Path, verbose: int, quiet: bool) -> None
     is_flag=True,
     help="Build a new index from PATHS alone; the old one is replaced only when it is done.",
 )
+@click.option("--dry-run", is_flag=True, help="Say what would be added, updated, moved and removed.")
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), default=None,
+    help="Worker processes reading files (default: one per core).",
+)
+@click.option("--retry-failed", is_flag=True, help="Read files that failed before even if unchanged.")
 @json_option
 @click.pass_obj
-def index(obj: dict, paths: tuple[Path, ...], rebuild: bool, as_json: bool) -> None:
-    """Add PATHS (files, and folders searched recursively) to the index.
+def index(
+    obj: dict, paths: tuple[Path, ...], rebuild: bool, dry_run: bool, jobs: int | None,
+    retry_failed: bool, as_json: bool,
+) -> None:
+    """Bring the index up to date with PATHS (files, and folders searched recursively).
 
     Reads .pdf and .pptx files (any case of the extension), one index entry per page or slide,
     with its language (lv, lt or en), the talk's speaker and title. A catalog.csv beside the
     files (columns file, item, title, speaker, language, event, date) is trusted over what the
-    files say. Indexing a file again replaces its pages.
+    files say.
+
+    Only what changed is read again: a file whose size and time are unchanged is skipped, a
+    touched or moved file is recognised by its content and keeps its pages, and files gone from
+    under PATHS leave the index (files indexed from elsewhere stay). Files are read by worker
+    processes, one per core; work is committed in batches, and an interrupted run leaves the
+    index as of its last commit, searchable.
 
     A file that cannot be read is reported on stderr, one line each, and skipped; the run goes
-    on and exits with status 3. Nothing is written unless the run finishes, so a failed or
-    interrupted run leaves the previous index as it was.
+    on and exits with status 3. It is not read again until it changes (or --retry-failed).
 
     \b
-    Example:
+    Examples:
       archive index corpus
-      archive --index /tmp/idx index --rebuild ~/slides/2018-anyksciai
+      archive index --dry-run ~/slides
+      archive --index /tmp/idx index --rebuild --jobs 2 ~/slides/2018-anyksciai
     """
-    from indexer.pipeline import find_files, index_files
+    from indexer.pipeline import index_paths
 
-    files = find_files(paths)
-    show_bar = not obj["quiet"] and not as_json and sys.stderr.isatty()
+    show_progress = not obj["quiet"] and not as_json and not dry_run and sys.stderr.isatty()
     try:
-        with click.progressbar(
-            length=len(files), label="Indexing", file=sys.stderr, hidden=not show_bar
-        ) as bar:
-            report = index_files(
-                files, obj["index_dir"], rebuild=rebuild, on_file=lambda _path: bar.update(1)
-            )
+        report = index_paths(
+            list(paths), obj["index_dir"], rebuild=rebuild, dry_run=dry_run, jobs=jobs,
+            retry_failed=retry_failed, on_progress=_ProgressLine() if show_progress else None,
+        )
     except ArchiveError as exc:
         raise click.ClickException(str(exc)) from exc
+    finally:
+        if show_progress:
+            click.echo("\r\033[K", nl=False, err=True)
+    if dry_run:
+        _print_plan(report.plan, as_json)
+        return
     for failure in report.failures:
         click.echo(f"archive: {display_path(failure.path)}: {failure.reason}", err=True)
     if as_json:
         print_json(report.to_dict())
     else:
         click.echo(
-            f"Indexed {_plural(report.files, 'file')}, {_plural(report.pages, 'page')} "
-            f"in {report.seconds:.1f} s "
-            f"into {obj['index_dir']}"
+            f"{report.added} added, {report.updated} updated, {report.moved} moved, "
+            f"{report.unchanged + report.touched} unchanged, {report.removed} removed, "
+            f"{len(report.failures)} failed: {_plural(report.pages, 'page')} read "
+            f"in {report.seconds:.1f} s into {obj['index_dir']}"
         )
-        click.echo(f"  documents by language: {_counts(report.documents_by_lang)}")
-        click.echo(f"  pages by language:     {_counts(report.pages_by_lang)}")
+        if report.files:
+            click.echo(f"  documents by language: {_counts(report.documents_by_lang)}")
+            click.echo(f"  pages by language:     {_counts(report.pages_by_lang)}")
         if report.skipped_pages:
             click.echo(f"  unreadable pages skipped: {report.skipped_pages}")
-        click.echo(f"  failed: {len(report.failures)}")
     if report.failures:
         sys.exit(Exit.PARTIAL)
+
+
+class _ProgressLine:
+    """Files done of total, pages/s and time left, on one line of stderr, ten times a second."""
+
+    def __init__(self):
+        self._shown = 0.0
+
+    def __call__(self, progress) -> None:
+        now = time.monotonic()
+        if now - self._shown < 0.1 and progress.done < progress.total:
+            return
+        self._shown = now
+        rate = progress.pages / progress.seconds if progress.seconds else 0.0
+        left = (progress.total - progress.done) * progress.seconds / max(progress.done, 1)
+        click.echo(
+            f"\r\033[K{progress.done}/{progress.total} files, {progress.pages} pages, "
+            f"{rate:.0f} pages/s, {int(left) // 60}:{int(left) % 60:02d} left",
+            nl=False, err=True,
+        )
+
+
+def _print_plan(plan, as_json: bool) -> None:
+    if as_json:
+        print_json(plan.to_dict())
+        return
+    for label, files in (("add", plan.add), ("update", plan.update + plan.retry)):
+        for file in files:
+            click.echo(f"{label}  {display_path(file.path)}")
+    for old, file in plan.move:
+        click.echo(f"move  {display_path(old)} -> {display_path(file.path)}")
+    for path in plan.remove:
+        click.echo(f"remove  {display_path(path)}")
+    click.echo(
+        f"{len(plan.add)} to add, {len(plan.update) + len(plan.retry)} to update, "
+        f"{len(plan.move)} to move, {len(plan.remove)} to remove, "
+        f"{len(plan.unchanged) + len(plan.touch)} unchanged",
+        err=True,
+    )
 
 
 def _plural(n: int, noun: str) -> str:

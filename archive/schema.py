@@ -37,6 +37,7 @@ def build_schema() -> Schema:
         speaker=STORED(),
         speaker_source=STORED(),
         speaker_names=TEXT(analyzer=name_analyzer()),  # every spelling of the speaker seen
+        speaker_names_text=STORED(),  # the same, as given, to move a file's pages
         event=STORED(),
         date=STORED(),
         doc_lang=ID(stored=True),

@@ -18,7 +18,7 @@ from typing import Protocol
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
-from archive.analysis import page_terms
+from archive.analysis import PageTerms, page_terms, terms_from_keys, tokens
 from archive.errors import ArchiveError, IndexBusy, IndexNotFound, SchemaMismatch
 from archive.schema import SCHEMA_VERSION, STEM_FIELDS, build_schema
 
@@ -131,35 +131,63 @@ class ArchiveWriter:
         """Remove every page of the file at PATH."""
         self._writer.delete_by_term("path", path)
 
-    def replace(self, doc: DocumentLike) -> None:
-        """Put DOC's pages in place of whatever the index held for its path."""
+    def replace(self, doc: DocumentLike, terms: Sequence[PageTerms] | None = None) -> None:
+        """Put DOC's pages in place of whatever the index held for its path. TERMS, one per
+        page, may come analysed already (by the indexer's worker processes)."""
         self.remove(doc.path)
         speaker = doc.speaker
-        for page in doc.pages:
-            terms = page_terms(page.text, page.lang)
-            stems = {STEM_FIELDS[page.lang]: terms.keys} if page.lang in STEM_FIELDS else {}
-            self._writer.add_document(
-                key=f"{doc.path}#{page.number}",
-                path=doc.path,
-                format=doc.format,
-                title=doc.title or "",
-                speaker=speaker.name if speaker else None,
-                speaker_source=speaker.source if speaker else None,
-                speaker_names=" ".join(speaker.spellings) if speaker else "",
-                event=doc.event,
-                date=doc.date,
-                doc_lang=doc.lang or "none",
-                languages=dict(doc.languages),
-                lang=page.lang or "none",
-                page=page.number,
-                pages=len(doc.pages),
-                content=page.text,
-                keys=terms.keys,
-                exact=terms.exact,
-                folded=terms.folded,
-                vocab=terms.vocabulary,
-                **stems,
-            )
+        common = dict(
+            path=doc.path,
+            format=doc.format,
+            title=doc.title or "",
+            speaker=speaker.name if speaker else None,
+            speaker_source=speaker.source if speaker else None,
+            speaker_names=" ".join(speaker.spellings) if speaker else "",
+            event=doc.event,
+            date=doc.date,
+            doc_lang=doc.lang or "none",
+            languages=dict(doc.languages),
+            pages=len(doc.pages),
+        )
+        for n, page in enumerate(doc.pages):
+            page_terms_ = terms[n] if terms is not None else page_terms(page.text, page.lang)
+            self._add_page(common, page.number, page.text, page.lang, page_terms_)
+
+    def move(self, old: str, new: str) -> int:
+        """Give the pages of the file at OLD to the same file at NEW; how many pages moved.
+        Nothing is extracted again: the pages' text and keys are stored."""
+        with self._writer.searcher() as searcher:
+            stored = sorted(searcher.documents(path=old), key=lambda fields: fields["page"])
+        self.remove(old)
+        for fields in stored:
+            common = {
+                name: fields.get(name)
+                for name in ("format", "title", "speaker", "speaker_source", "event", "date",
+                             "doc_lang", "languages", "pages")
+            }
+            common.update(path=new, speaker_names=fields.get("speaker_names_text", ""))
+            lang = None if fields["lang"] == "none" else fields["lang"]
+            words = [token.text for token in tokens(fields["content"])]
+            page_terms_ = terms_from_keys(words, fields["keys"].split(), lang)
+            self._add_page(common, fields["page"], fields["content"], lang, page_terms_)
+        return len(stored)
+
+    def _add_page(self, common: dict, number: int, text: str, lang: str | None,
+                  terms: PageTerms) -> None:
+        stems = {STEM_FIELDS[lang]: terms.keys} if lang in STEM_FIELDS else {}
+        self._writer.add_document(
+            key=f"{common['path']}#{number}",
+            speaker_names_text=common["speaker_names"],
+            lang=lang or "none",
+            page=number,
+            content=text,
+            keys=terms.keys,
+            exact=terms.exact,
+            folded=terms.folded,
+            vocab=terms.vocabulary,
+            **common,
+            **stems,
+        )
 
 
 @contextmanager

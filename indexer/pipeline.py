@@ -1,20 +1,37 @@
-"""Walk the given paths, turn each file into a document and write it to the index."""
+"""An index run: plan what changed, read the changed files on every core, write in batches.
+
+The main process walks the roots and compares them with the manifest (see `indexer.plan`);
+worker processes extract, tag and analyse the files that need it; the main process feeds the
+results, in plan order, to the one Whoosh writer. A bounded number of files is in flight, so
+memory does not grow with the archive, and work is committed in batches, so a long run that
+stops keeps what it committed (the manifest is written after each commit).
+"""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from archive import manifest
+from archive.analysis import PageTerms, page_terms
+from archive.manifest import FileRecord
 from archive.store import Archive, rebuilding
 from indexer.catalog import CatalogEntry, load_catalog
-from indexer.errors import CatalogError, ExtractionError, IndexerError
-from indexer.extract import extract, is_supported
+from indexer.errors import CatalogError, ExtractionError
+from indexer.extract import extract, one_line
 from indexer.language import tag_pages
 from indexer.model import Document
+from indexer.plan import Plan, Seen, make_plan
 from indexer.speakers import tag_speaker
+
+BATCH_FILES = 500  # files written between commits
+BATCH_SECONDS = 30.0  # or this long, whichever comes first
+IN_FLIGHT_PER_JOB = 4  # files handed to each worker ahead of the writer
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,58 +40,67 @@ class Failure:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class Progress:
+    done: int  # files read so far
+    total: int  # files to read
+    pages: int
+    seconds: float
+
+
 @dataclass(slots=True)
 class IndexReport:
-    files: int = 0  # files indexed
-    pages: int = 0
-    documents_by_lang: Counter = field(default_factory=Counter)
-    pages_by_lang: Counter = field(default_factory=Counter)
-    skipped_pages: int = 0  # unreadable pages inside files that were indexed
+    added: int = 0
+    updated: int = 0
+    moved: int = 0
+    touched: int = 0  # new time or name on record, same content: not read again
+    unchanged: int = 0
+    removed: int = 0
     failures: list[Failure] = field(default_factory=list)
+    pages: int = 0  # pages written in this run
+    pages_by_lang: Counter = field(default_factory=Counter)
+    documents_by_lang: Counter = field(default_factory=Counter)
+    skipped_pages: int = 0  # unreadable pages inside files that were indexed
     seconds: float = 0.0
+    plan: Plan | None = None
+
+    @property
+    def files(self) -> int:
+        """Files read and indexed in this run."""
+        return sum(self.documents_by_lang.values())
 
     def to_dict(self) -> dict:
         return {
-            "files": self.files,
-            "pages": self.pages,
-            "documents_by_lang": dict(self.documents_by_lang),
-            "pages_by_lang": dict(self.pages_by_lang),
-            "skipped_pages": self.skipped_pages,
+            "added": self.added,
+            "updated": self.updated,
+            "moved": self.moved,
+            "touched": self.touched,
+            "unchanged": self.unchanged,
+            "removed": self.removed,
             "failed": [{"path": f.path, "reason": f.reason} for f in self.failures],
+            "pages": self.pages,
+            "pages_by_lang": dict(self.pages_by_lang),
+            "documents_by_lang": dict(self.documents_by_lang),
+            "skipped_pages": self.skipped_pages,
             "seconds": round(self.seconds, 2),
         }
 
 
-def find_files(paths: Iterable[Path]) -> list[Path]:
-    """Presentation files among PATHS and, recursively, inside the folders among them."""
-    found: dict[Path, None] = {}
-    for path in paths:
-        path = Path(path).absolute()
-        if path.is_dir():
-            candidates = sorted(p for p in path.rglob("*") if p.is_file() and is_supported(p))
-        else:
-            candidates = [path]
-        found.update(dict.fromkeys(candidates))
-    return list(found)
+# ------------------------------------------------------------------ one file, in a worker
 
 
-class _Catalogs:
-    """Each folder's catalog, read once. A broken catalog is reported once, and its folder's
-    files are indexed without it."""
+@dataclass(frozen=True, slots=True)
+class Task:
+    file: Seen
+    catalog: CatalogEntry | None
 
-    def __init__(self, report: IndexReport):
-        self._report = report
-        self._by_dir: dict[Path, dict[str, CatalogEntry]] = {}
 
-    def entry(self, path: Path) -> CatalogEntry | None:
-        folder = path.parent
-        if folder not in self._by_dir:
-            try:
-                self._by_dir[folder] = load_catalog(folder)
-            except CatalogError as exc:
-                self._report.failures.append(Failure(exc.path, exc.reason))
-                self._by_dir[folder] = {}
-        return self._by_dir[folder].get(path.name)
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    file: Seen
+    doc: Document | None = None
+    terms: tuple[PageTerms, ...] = ()
+    failure: Failure | None = None
 
 
 def build_document(path: Path, catalog: CatalogEntry | None = None) -> Document:
@@ -109,53 +135,177 @@ def _first_line(text: str) -> str | None:
     return text.split("\n", 1)[0] if text else None
 
 
-def index_files(
-    files: list[Path],
+def process(task: Task) -> Outcome:
+    """Everything a file needs before the writer: never raises."""
+    path = task.file.path
+    try:
+        doc = build_document(Path(path), task.catalog)
+        terms = tuple(page_terms(page.text, page.lang) for page in doc.pages)
+    except ExtractionError as exc:
+        return Outcome(task.file, failure=Failure(exc.path, exc.reason))
+    except Exception as exc:  # a bug or a library's surprise: one file fails, the run goes on
+        return Outcome(task.file, failure=Failure(path, f"{type(exc).__name__}: {one_line(exc)}"))
+    return Outcome(task.file, doc=doc, terms=terms)
+
+
+# ---------------------------------------------------------------------------- the run
+
+
+class _Catalogs:
+    """Each folder's catalog, read once. A broken catalog is reported once, and its folder's
+    files are indexed without it."""
+
+    def __init__(self, report: IndexReport):
+        self._report = report
+        self._by_dir: dict[Path, dict[str, CatalogEntry]] = {}
+
+    def entry(self, path: Path) -> CatalogEntry | None:
+        folder = path.parent
+        if folder not in self._by_dir:
+            try:
+                self._by_dir[folder] = load_catalog(folder)
+            except CatalogError as exc:
+                self._report.failures.append(Failure(exc.path, exc.reason))
+                self._by_dir[folder] = {}
+        return self._by_dir[folder].get(path.name)
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def index_paths(
+    roots: list[Path],
     index_dir: Path,
     *,
     rebuild: bool = False,
-    on_file: Callable[[Path], None] | None = None,
+    dry_run: bool = False,
+    retry_failed: bool = False,
+    jobs: int | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
 ) -> IndexReport:
-    """Index FILES into the index at INDEX_DIR, replacing the pages each file had before.
+    """Bring the index at INDEX_DIR up to date with the files under ROOTS.
 
-    Nothing is written unless the whole run succeeds: a failing file is reported and skipped,
-    while an error of the index itself (or Ctrl-C) leaves the previous index as it was.
-    ON_FILE is called after each file, for progress.
+    Files gone from under ROOTS leave the index; files elsewhere are left alone. With REBUILD
+    a new index is built from ROOTS alone and replaces the old one when complete; with DRY_RUN
+    nothing is written and the report's plan says what would be done.
     """
     started = time.perf_counter()
     report = IndexReport()
-    catalogs = _Catalogs(report)
-    if rebuild:
+    if rebuild and not dry_run:
         with rebuilding(index_dir) as archive:
-            _write(archive, files, catalogs, report, on_file)
+            _run(archive, {}, roots, report, retry_failed, jobs, on_progress, started)
     else:
-        archive = Archive.open_or_create(index_dir)
+        if dry_run:
+            try:
+                archive = Archive.open(index_dir)
+            except Exception:
+                archive = None
+        else:
+            archive = Archive.open_or_create(index_dir)
+        records = {} if rebuild or archive is None else manifest.load(index_dir)
         try:
-            _write(archive, files, catalogs, report, on_file)
+            if dry_run:
+                report.plan = make_plan(roots, records, retry_failed)
+                _count_plan(report, report.plan)
+            else:
+                _run(archive, records, roots, report, retry_failed, jobs, on_progress, started)
         finally:
-            archive.close()
+            if archive is not None:
+                archive.close()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _write(archive: Archive, files, catalogs: _Catalogs, report: IndexReport, on_file) -> None:
-    with archive.writer() as writer:
-        for path in files:
-            failure = None
-            try:
-                doc = build_document(path, catalogs.entry(path))
-            except ExtractionError as exc:
-                failure = Failure(exc.path, exc.reason)
-            except IndexerError as exc:
-                failure = Failure(str(path), str(exc))
-            if failure:
-                report.failures.append(failure)
-            else:
-                writer.replace(doc)
-                report.files += 1
-                report.pages += len(doc.pages)
-                report.skipped_pages += len(doc.skipped_pages)
-                report.documents_by_lang[doc.lang or "none"] += 1
-                report.pages_by_lang.update(page.lang or "none" for page in doc.pages)
-            if on_file:
-                on_file(path)
+def _count_plan(report: IndexReport, plan: Plan, reading: bool = False) -> None:
+    """Counts from the plan; when the files are read, added and updated count those read."""
+    if not reading:
+        report.added = len(plan.add)
+        report.updated = len(plan.update) + len(plan.retry)
+    report.moved = len(plan.move)
+    report.touched = len(plan.touch)
+    report.unchanged = len(plan.unchanged)
+    report.removed = len(plan.remove)
+
+
+def _run(archive, records, roots, report, retry_failed, jobs, on_progress, started) -> None:
+    plan = make_plan(roots, records, retry_failed)
+    report.plan = plan
+    _count_plan(report, plan, reading=True)
+    new = {file.path for file in plan.add}
+    directory = archive.directory
+    catalogs = _Catalogs(report)
+
+    with archive.writer() as writer:  # what needs no reading: one quick commit
+        for path in plan.remove:
+            writer.remove(path)
+            records.pop(path, None)
+        for old, file in plan.move:
+            writer.move(old, file.path)
+            record = records.pop(old)
+            records[file.path] = replace(record, path=file.path, size=file.size,
+                                         mtime_ns=file.mtime_ns)
+        for file in plan.touch:
+            records[file.path] = replace(records[file.path], size=file.size,
+                                         mtime_ns=file.mtime_ns)
+    manifest.save(directory, records)
+
+    files = plan.extract
+    tasks = (Task(file, catalogs.entry(Path(file.path))) for file in files)
+    outcomes = _outcomes(tasks, jobs or default_jobs())
+    done = 0
+    pending = True
+    while pending:
+        pending = False
+        batch_started = time.perf_counter()
+        with archive.writer() as writer:
+            for outcome in outcomes:
+                done += 1
+                _write(writer, outcome, records, report, outcome.file.path in new)
+                if on_progress:
+                    on_progress(Progress(done, len(files), report.pages,
+                                         time.perf_counter() - started))
+                if done % BATCH_FILES == 0 or time.perf_counter() - batch_started > BATCH_SECONDS:
+                    pending = True
+                    break
+        manifest.save(directory, records)
+
+
+def _write(writer, outcome: Outcome, records: dict[str, FileRecord], report: IndexReport,
+           new: bool) -> None:
+    file = outcome.file
+    if outcome.failure:
+        report.failures.append(outcome.failure)
+        writer.remove(file.path)  # a file that no longer reads keeps no stale pages
+        records[file.path] = FileRecord(file.path, file.size, file.mtime_ns, file.sha256 or "",
+                                        0, outcome.failure.reason)
+        return
+    doc = outcome.doc
+    writer.replace(doc, outcome.terms)
+    records[file.path] = FileRecord(file.path, file.size, file.mtime_ns, file.sha256 or "",
+                                    len(doc.pages))
+    if new:
+        report.added += 1
+    else:
+        report.updated += 1
+    report.pages += len(doc.pages)
+    report.skipped_pages += len(doc.skipped_pages)
+    report.documents_by_lang[doc.lang or "none"] += 1
+    report.pages_by_lang.update(page.lang or "none" for page in doc.pages)
+
+
+def _outcomes(tasks, jobs: int):
+    """The outcome of each task, in order, with at most a few files per worker in flight."""
+    if jobs <= 1:
+        for task in tasks:
+            yield process(task)
+        return
+    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    with context.Pool(jobs) as pool:
+        in_flight: deque = deque()
+        for task in tasks:
+            in_flight.append(pool.apply_async(process, (task,)))
+            if len(in_flight) >= jobs * IN_FLIGHT_PER_JOB:
+                yield in_flight.popleft().get()
+        while in_flight:
+            yield in_flight.popleft().get()

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.pipeline import find_files, index_files
+from indexer.pipeline import index_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -20,7 +20,7 @@ def catalog_rows() -> list[dict]:
 def corpus_index(tmp_path_factory) -> Path:
     """The corpus indexed once for the whole session; tests must not write to it."""
     index_dir = tmp_path_factory.mktemp("corpus-index")
-    report = index_files(find_files([CORPUS]), index_dir)
+    report = index_paths([CORPUS], index_dir, jobs=1)
     assert report.failures == []
     return index_dir
 

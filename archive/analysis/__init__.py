@@ -81,8 +81,13 @@ class PageTerms:
 
 
 def page_terms(text: str, lang: str | None) -> PageTerms:
+    """The terms of a page of TEXT in LANG (None: no language). Needs the lemma dictionary."""
     words = [token.text for token in tokens(text)]
-    keys = [index_key(word, lang) for word in words]
+    return terms_from_keys(words, [index_key(word, lang) for word in words], lang)
+
+
+def terms_from_keys(words: list[str], keys: list[str], lang: str | None) -> PageTerms:
+    """The terms of a page whose words and their keys are known already (a moved file)."""
     vocabulary = sorted(
         {vocabulary_entry(word, lang, key) for word, key in zip(words, keys, strict=True)}
         if lang in _MODULES

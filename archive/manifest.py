@@ -1,0 +1,50 @@
+"""The record of which files the index holds, kept beside it in `files.json`.
+
+It is written after each commit of the index and replaced atomically (write, then rename), so it
+never claims more than the index holds: after a crash it may lag behind the last commit, and the
+next run then redoes that work, never less.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+MANIFEST = "files.json"
+
+
+@dataclass(frozen=True, slots=True)
+class FileRecord:
+    path: str
+    size: int
+    mtime_ns: int
+    sha256: str
+    pages: int = 0
+    error: str | None = None  # why the file could not be indexed; it is tried again if it changes
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def load(directory: Path) -> dict[str, FileRecord]:
+    path = Path(directory, MANIFEST)
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))["files"]
+    except FileNotFoundError:
+        return {}
+    except (ValueError, KeyError, TypeError):
+        return {}  # unreadable: every file is looked at again, nothing is lost
+    return {row["path"]: FileRecord(**row) for row in rows}
+
+
+def save(directory: Path, records: dict[str, FileRecord]) -> None:
+    path = Path(directory, MANIFEST)
+    temporary = path.with_suffix(".tmp")
+    rows = [records[key].to_dict() for key in sorted(records)]
+    with temporary.open("w", encoding="utf-8") as fh:
+        json.dump({"files": rows}, fh, ensure_ascii=False, separators=(",", ":"))
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(temporary, path)

@@ -1,0 +1,182 @@
+"""Re-indexing does only what changed: add, update, move, remove, touch, no-op."""
+
+import json
+import os
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+import indexer.pipeline as pipeline
+from archive import manifest
+from archive.query import search
+from archive.store import Archive
+from cli import main
+from conftest import CORPUS
+from indexer.pipeline import index_paths
+
+FILES = ["16_Cacka_Rotko_centrs.pdf", "05_Kozlova_ISO_standarti.pdf",
+         "12_Rymeikis_socialine_reklama.pptx", "catalog.csv"]
+
+
+@pytest.fixture
+def folder(tmp_path):
+    folder = tmp_path / "event"
+    folder.mkdir()
+    for name in FILES:
+        shutil.copy(CORPUS / name, folder / name)
+    return folder
+
+
+def hits(index, query, **kw):
+    archive = Archive.open(index)
+    try:
+        return [(os.path.basename(h.path), h.page) for h in search(archive, query, limit=None, **kw)[0]]
+    finally:
+        archive.close()
+
+
+def counts(report):
+    return (report.added, report.updated, report.moved, report.touched, report.unchanged,
+            report.removed, len(report.failures))
+
+
+def test_first_run_then_no_op(folder, tmp_path):
+    index = tmp_path / "idx"
+    first = index_paths([folder], index, jobs=1)
+    assert counts(first) == (3, 0, 0, 0, 0, 0, 0)
+    again = index_paths([folder], index, jobs=1)
+    assert counts(again) == (0, 0, 0, 0, 3, 0, 0)
+    assert again.pages == 0
+
+
+def test_touched_file_is_not_read_again(folder, tmp_path):
+    index = tmp_path / "idx"
+    index_paths([folder], index, jobs=1)
+    os.utime(folder / FILES[0], ns=(1, 1))
+    report = index_paths([folder], index, jobs=1)
+    assert counts(report) == (0, 0, 0, 1, 2, 0, 0) and report.pages == 0
+    assert manifest.load(index)[str(folder / FILES[0])].mtime_ns == 1
+    assert counts(index_paths([folder], index, jobs=1)) == (0, 0, 0, 0, 3, 0, 0)
+
+
+def test_modified_file_is_read_again_and_its_pages_replaced(folder, tmp_path):
+    index = tmp_path / "idx"
+    index_paths([folder], index, jobs=1)
+    shutil.copy(CORPUS / "04_Andina_informacijas_birojs.pdf", folder / FILES[0])
+    report = index_paths([folder], index, jobs=1)
+    assert counts(report) == (0, 1, 0, 0, 2, 0, 0)
+    assert hits(index, "Rotko") == []
+    assert hits(index, "birojs")
+
+
+def test_moved_file_keeps_its_pages_under_the_new_path(folder, tmp_path):
+    index = tmp_path / "idx"
+    index_paths([folder], index, jobs=1)
+    before = hits(index, "Rotko", speaker="cacka")
+    (folder / "2018").mkdir()
+    os.rename(folder / FILES[0], folder / "2018" / "rotko.pdf")
+    report = index_paths([folder], index, jobs=1)
+    assert counts(report) == (0, 0, 1, 0, 2, 0, 0) and report.pages == 0
+    after = hits(index, "Rotko", speaker="cacka")
+    assert sorted(after) == sorted(("rotko.pdf", page) for _, page in before)
+    assert str(folder / "2018" / "rotko.pdf") in manifest.load(index)
+    assert str(folder / FILES[0]) not in manifest.load(index)
+
+
+def test_deleted_file_leaves_the_index_but_files_elsewhere_stay(folder, tmp_path):
+    index = tmp_path / "idx"
+    index_paths([folder], index, jobs=1)
+    index_paths([CORPUS / "14_Kucas_GIS_savivaldybeje.pptx"], index, jobs=1)
+    os.remove(folder / FILES[1])
+    report = index_paths([folder], index, jobs=1)
+    assert counts(report) == (0, 0, 0, 0, 2, 1, 0)
+    assert hits(index, "ISO", lang="lv") == []
+    assert hits(index, "GIS")  # indexed from another root: left alone
+
+
+def test_failed_file_is_tried_again_only_when_changed_or_asked(folder, tmp_path):
+    index = tmp_path / "idx"
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4 truncated")
+    assert len(index_paths([folder], index, jobs=1).failures) == 1
+    assert index_paths([folder], index, jobs=1).failures == []
+    assert len(index_paths([folder], index, jobs=1, retry_failed=True).failures) == 1
+    shutil.copy(CORPUS / "04_Andina_informacijas_birojs.pdf", folder / "broken.pdf")
+    report = index_paths([folder], index, jobs=1)
+    assert report.failures == [] and report.updated == 1
+
+
+def test_rebuild_and_dry_run(folder, tmp_path):
+    index = tmp_path / "idx"
+    index_paths([folder], index, jobs=1)
+    os.remove(folder / FILES[2])
+    shutil.copy(CORPUS / "04_Andina_informacijas_birojs.pdf", folder / "new.pdf")
+    plan = index_paths([folder], index, dry_run=True).plan.to_dict()
+    assert plan["add"] == [str(folder / "new.pdf")]
+    assert plan["remove"] == [str(folder / FILES[2])]
+    assert plan["unchanged"] == 2
+    assert hits(index, "reklama")  # nothing was written
+    report = index_paths([folder], index, rebuild=True, jobs=1)
+    assert counts(report) == (3, 0, 0, 0, 0, 0, 0)
+    assert hits(index, "reklama") == []
+
+
+def test_dry_run_on_the_command_line(folder, tmp_path):
+    index = tmp_path / "idx"
+    result = CliRunner().invoke(main, ["--index", str(index), "index", "--dry-run", str(folder)])
+    assert result.exit_code == 0
+    assert sorted(line.split()[0] for line in result.stdout.splitlines()) == ["add"] * 3
+    assert "3 to add" in result.stderr
+    assert not index.exists()
+
+
+def stored(index):
+    archive = Archive.open(index)
+    try:
+        with archive.searcher() as searcher:
+            rows = [dict(fields) for fields in searcher.all_stored_fields()]
+    finally:
+        archive.close()
+    return sorted(rows, key=lambda row: (row["path"], row["page"]))
+
+
+def test_one_job_and_two_jobs_give_the_same_index(tmp_path):
+    one, two = tmp_path / "one", tmp_path / "two"
+    index_paths([CORPUS], one, jobs=1)
+    report = index_paths([CORPUS], two, jobs=2)
+    assert report.added == 14
+    assert stored(one) == stored(two)
+
+
+def test_a_run_that_stops_keeps_its_committed_batches(folder, tmp_path, monkeypatch):
+    index = tmp_path / "idx"
+    monkeypatch.setattr(pipeline, "BATCH_FILES", 1)
+    real = pipeline.process
+    calls = []
+
+    def failing(task):
+        calls.append(task)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(task)
+
+    monkeypatch.setattr(pipeline, "process", failing)
+    with pytest.raises(KeyboardInterrupt):
+        index_paths([folder], index, jobs=1)
+    assert len(manifest.load(index)) == 2  # two batches committed before the stop
+    monkeypatch.setattr(pipeline, "process", real)
+    report = index_paths([folder], index, jobs=1)
+    assert counts(report) == (1, 0, 0, 0, 2, 0, 0)
+    assert len(stored(index)) == sum(r.pages for r in manifest.load(index).values())
+
+
+def test_progress_is_reported_but_not_shown_when_piped(folder, tmp_path):
+    seen = []
+    index_paths([folder], tmp_path / "idx", jobs=1, on_progress=seen.append)
+    assert [p.done for p in seen] == [1, 2, 3] and seen[-1].total == 3
+    assert seen[-1].pages == sum(r.pages for r in manifest.load(tmp_path / "idx").values())
+    result = CliRunner().invoke(main, ["--index", str(tmp_path / "idx2"), "index", str(folder)])
+    assert result.exit_code == 0 and "\r" not in result.output and "files," not in result.stderr
+    summary = json.loads(CliRunner().invoke(
+        main, ["--index", str(tmp_path / "idx2"), "index", "--json", str(folder)]).stdout)
+    assert summary["unchanged"] == 3 and summary["pages"] == 0
