@@ -1,10 +1,10 @@
 """From what the user typed to ranked hits.
 
-Each word becomes three tiers of terms (see `archive.analysis`): its exact spelling, its key in
-each language, and the key without diacritics; an exact match outranks an inflected one, which
-outranks a folded one. The index's vocabulary supplies the keys its pages were given for that
-spelling (a dictionary lemma, which the query path never loads), and the real spellings that a
-word typed without diacritics stands for.
+Each word becomes three tiers of terms: its exact spelling; its keys in each language (the
+rule-based key, and the key the index gave that spelling, found in its vocabulary: a dictionary
+lemma, which the query path never loads); and the keys it reaches only through missing
+diacritics (real spellings, or real keys, that fold to what was typed). An exact match outranks
+an inflected one, which outranks a folded one.
 """
 
 from __future__ import annotations
@@ -15,19 +15,12 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 from whoosh.qparser import QueryParser
 
-from archive.analysis import (
-    LANGUAGES,
-    SEPARATOR,
-    folded_key,
-    normalize_query,
-    parse_vocabulary_entry,
-    query_key,
-)
+from archive.analysis import LANGUAGES, folded_key, normalize_query, query_key
 from archive.errors import ArchiveError
 from archive.results import Hit, Stats, collect_stats, to_hit
 from archive.schema import STEM_FIELDS
 from archive.store import Archive
-from archive.text import fold
+from archive.vocabulary import Vocabulary
 
 # Boosts of the three tiers.
 EXACT, INFLECTED, FOLDED = 4.0, 2.0, 1.0
@@ -35,57 +28,53 @@ EXACT, INFLECTED, FOLDED = 4.0, 2.0, 1.0
 
 @dataclass
 class Matched:
-    """The terms a query looks for, by tier, for highlighting."""
+    """The terms a query looks for, for highlighting."""
 
     exact: set[str] = field(default_factory=set)
     keys: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # by language
-    folded: set[str] = field(default_factory=set)
 
     def matches(self, word: str, key: str, lang: str) -> bool:
-        return word in self.exact or key in self.keys.get(lang, ()) or fold(key) in self.folded
+        return word in self.exact or key in self.keys.get(lang, ())
 
 
 class _Expander:
-    def __init__(self, reader, exact_only: bool):
-        self.reader = reader
+    def __init__(self, vocabulary: Vocabulary, exact_only: bool):
+        self.vocabulary = vocabulary
         self.exact_only = exact_only
         self.matched = Matched()
 
-    def vocabulary(self, word: str) -> list[tuple[str, str, str]]:
-        """(spelling, language, key) of every spelling in the index that folds to WORD's."""
-        prefix = fold(word) + SEPARATOR
-        return [
-            parse_vocabulary_entry(entry.decode("utf-8"))
-            for entry in self.reader.expand_prefix("vocab", prefix)
-        ]
-
     def keys(self, word: str) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-        """WORD's own keys and its diacritic variants' keys, by language."""
-        own = {lang: {query_key(word, lang)} for lang in LANGUAGES}
-        variants: dict[str, set[str]] = defaultdict(set)
-        for spelling, lang, key in self.vocabulary(word):
+        """WORD's own keys, and the keys it reaches only through missing diacritics, by
+        language."""
+        own: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}
+        folded: dict[str, set[str]] = defaultdict(set)
+        for spelling, lang, key in self.vocabulary.spellings(word):
             if lang in own:
-                (own[lang] if spelling == word else variants[lang]).add(key)
+                (own[lang] if spelling == word else folded[lang]).add(key)
         for lang in LANGUAGES:
-            variants[lang] -= own[lang]
-        return own, variants
+            # English words are plain ASCII, and the English stemmer costs a cold search 50 ms
+            # to import: ask it only for an ASCII word the index has no English key for.
+            if lang != "en" or (word.isascii() and not own["en"]):
+                own[lang].add(query_key(word, lang))
+        for lang in LANGUAGES:
+            for key_lang, key in self.vocabulary.keys(folded_key(word, lang)):
+                if key_lang == lang:
+                    folded[lang].add(key)
+        for lang in LANGUAGES:
+            folded[lang] -= own[lang]
+        return own, folded
 
     def word(self, word: str) -> wq.Query:
         self.matched.exact.add(word)
         clauses: list[wq.Query] = [wq.Term("exact", word, boost=EXACT)]
         if self.exact_only:
             return clauses[0]
-        own, variants = self.keys(word)
-        folded = {folded_key(word, lang) for lang in LANGUAGES}
+        own, folded = self.keys(word)
         for lang in LANGUAGES:
-            for key in own[lang]:
-                clauses.append(wq.Term(STEM_FIELDS[lang], key, boost=INFLECTED))
-            for key in variants[lang]:
-                clauses.append(wq.Term(STEM_FIELDS[lang], key, boost=FOLDED))
-            self.matched.keys[lang] |= own[lang] | variants[lang]
-            folded |= {fold(key) for key in own[lang] | variants[lang]}
-        self.matched.folded |= folded
-        clauses += [wq.Term("folded", key, boost=FOLDED) for key in sorted(folded)]
+            field_name = STEM_FIELDS[lang]
+            clauses += [wq.Term(field_name, key, boost=INFLECTED) for key in sorted(own[lang])]
+            clauses += [wq.Term(field_name, key, boost=FOLDED) for key in sorted(folded[lang])]
+            self.matched.keys[lang] |= own[lang] | folded[lang]
         return wq.Or(clauses)
 
     def phrase(self, words: list[str], slop: int) -> wq.Query:
@@ -109,10 +98,6 @@ class _Expander:
             return self.word(node.text)
         if isinstance(node, wq.Phrase) and node.fieldname == "exact":
             return self.phrase(list(node.words), node.slop)
-        if isinstance(node, (wq.Prefix, wq.Wildcard)) and node.fieldname == "exact":
-            if self.exact_only:
-                return node
-            return wq.Or([node, node.__class__("folded", fold(node.text), boost=FOLDED)])
         return node.apply(self)
 
 
@@ -125,9 +110,13 @@ def parse(archive: Archive, text: str) -> wq.Query:
         raise ArchiveError(f"cannot understand the query {text!r}: {exc}") from exc
 
 
-def expand(archive: Archive, reader, text: str, exact_only: bool = False) -> tuple[wq.Query, Matched]:
-    expander = _Expander(reader, exact_only)
-    return expander(parse(archive, text)), expander.matched
+def expand(archive: Archive, text: str, exact_only: bool = False) -> tuple[wq.Query, Matched]:
+    vocabulary = Vocabulary(archive.directory)
+    try:
+        expander = _Expander(vocabulary, exact_only)
+        return expander(parse(archive, text)), expander.matched
+    finally:
+        vocabulary.close()
 
 
 def speaker_filter(archive: Archive, name: str) -> wq.Query | None:
@@ -169,7 +158,7 @@ def search(
             raise ArchiveError(f"no name in --speaker {speaker!r}")
         filters.append(by_speaker)
     with archive.searcher() as searcher:
-        query, matched = expand(archive, searcher.reader(), text, exact_only=exact)
+        query, matched = expand(archive, text, exact_only=exact)
         results = searcher.search(
             query,
             filter=wq.And(filters) if filters else None,

@@ -1,19 +1,19 @@
 """What the index holds: one Whoosh document per page or slide.
 
 A page's words are analysed once, in `archive.analysis`, into space-separated terms; the fields
-below only split them. Three tiers of terms make the ranking: the exact spelling (`exact`), the
-key in the page's language (`stem_lv`, `stem_lt`, `stem_en`) and the key without diacritics
-(`folded`). `vocab` maps each spelling seen to its key, for queries.
+below only split them: the exact spelling (`exact`) and the key in the page's language
+(`stem_lv`, `stem_lt`, `stem_en`). Which spellings and keys exist is kept beside the index, in
+its vocabulary (`archive.vocabulary`).
 """
 
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, SpaceSeparatedTokenizer
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
 from archive.analysis import LANGUAGES
 
 # Bump when the fields or their analysis change: an index of another version must be rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 STEM_FIELDS = {lang: f"stem_{lang}" for lang in LANGUAGES}
 
 
@@ -49,6 +49,4 @@ def build_schema() -> Schema:
         keys=STORED(),  # the key of each word of content, in order, for highlighting
         exact=TEXT(analyzer=word_analyzer()),
         **{field: TEXT(analyzer=terms) for field in STEM_FIELDS.values()},
-        folded=TEXT(analyzer=terms, phrase=False),
-        vocab=KEYWORD(scorable=False),
     )

@@ -18,13 +18,15 @@ from typing import Protocol
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
-from archive.analysis import PageTerms, page_terms, terms_from_keys, tokens
+from archive.analysis import PageTerms, page_terms, tokens
 from archive.errors import ArchiveError, IndexBusy, IndexNotFound, SchemaMismatch
 from archive.schema import SCHEMA_VERSION, STEM_FIELDS, build_schema
+from archive.vocabulary import Vocabulary
 
 logger = logging.getLogger(__name__)
 
 META_FILE = "archive.json"
+WRITER_MB = 48  # the writer's buffer of postings before it spills to disk: bounds its memory
 
 
 class PageLike(Protocol):
@@ -90,6 +92,7 @@ class Archive:
         if whoosh_index.exists_in(str(directory)):
             raise ArchiveError(f"{directory} already holds an index")
         ix = whoosh_index.create_in(str(directory), build_schema())
+        Vocabulary(directory, create=True).close()
         (directory / META_FILE).write_text(
             json.dumps({"schema_version": SCHEMA_VERSION}) + "\n", encoding="utf-8"
         )
@@ -106,15 +109,22 @@ class Archive:
 
     @contextmanager
     def writer(self) -> Iterator[ArchiveWriter]:
-        """Commits everything written on success; on any exception writes nothing."""
+        """Commits everything written on success; on any exception writes nothing (to the
+        index: the vocabulary may keep new spellings, which is harmless)."""
         try:
-            writer = self.ix.writer()
+            writer = self.ix.writer(limitmb=WRITER_MB)
         except LockError as exc:
             raise IndexBusy(
                 f"the index at {self.directory} is being written by another process"
             ) from exc
         with writer:
-            yield ArchiveWriter(writer)
+            archive_writer = ArchiveWriter(writer)
+            yield archive_writer
+            vocabulary = Vocabulary(self.directory, create=True)
+            try:
+                vocabulary.add(archive_writer.vocabulary)  # before the index commits
+            finally:
+                vocabulary.close()
 
     def searcher(self):
         return self.ix.searcher()
@@ -126,6 +136,7 @@ class Archive:
 class ArchiveWriter:
     def __init__(self, writer):
         self._writer = writer
+        self.vocabulary: set[tuple[str, str, str]] = set()  # (spelling, language, key)
 
     def remove(self, path: str) -> None:
         """Remove every page of the file at PATH."""
@@ -167,14 +178,15 @@ class ArchiveWriter:
             }
             common.update(path=new, speaker_names=fields.get("speaker_names_text", ""))
             lang = None if fields["lang"] == "none" else fields["lang"]
-            words = [token.text for token in tokens(fields["content"])]
-            page_terms_ = terms_from_keys(words, fields["keys"].split(), lang)
-            self._add_page(common, fields["page"], fields["content"], lang, page_terms_)
+            words = " ".join(token.text for token in tokens(fields["content"]))
+            terms = PageTerms(words, fields["keys"], lang)
+            self._add_page(common, fields["page"], fields["content"], lang, terms)
         return len(stored)
 
     def _add_page(self, common: dict, number: int, text: str, lang: str | None,
                   terms: PageTerms) -> None:
         stems = {STEM_FIELDS[lang]: terms.keys} if lang in STEM_FIELDS else {}
+        self.vocabulary |= terms.vocabulary()
         self._writer.add_document(
             key=f"{common['path']}#{number}",
             speaker_names_text=common["speaker_names"],
@@ -183,8 +195,6 @@ class ArchiveWriter:
             content=text,
             keys=terms.keys,
             exact=terms.exact,
-            folded=terms.folded,
-            vocab=terms.vocabulary,
             **common,
             **stems,
         )

@@ -1,14 +1,14 @@
 """Per-language analysis: from a page's text to the terms the index holds.
 
-Each word of a page gives three terms, one per tier of matching:
-- its exact spelling, lower-cased ("pašvaldībām");
-- its key in the page's language, shared by the word's inflected forms ("pašvaldīb");
-- that key without diacritics ("pasvaldib"), reached by words typed without them.
+Each word of a page gives two terms: its exact spelling, lower-cased ("pašvaldībām"), and its
+key in the page's language, shared by the word's inflected forms ("pašvaldīb"). A word typed
+without diacritics reaches the key through the index's vocabulary ("pasvaldibam" ->
+"pašvaldīb"), and ranks below the word's real spellings.
 
 Index keys use a lemma dictionary (simplemma) where it knows the word; queries never load it.
-A query word instead takes the key the index recorded for that spelling (the index keeps a
-vocabulary of spelling -> key) and the rule-based key of each language, so it matches across
-languages without being told which one it is in.
+A query word instead takes the key the index recorded for that spelling (see
+`archive.vocabulary`) and the rule-based key of each language, so it matches across languages
+without being told which one it is in.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from archive.text import fold
 LANGUAGES = ("lv", "lt", "en")
 _MODULES = {"lv": latvian, "lt": lithuanian, "en": english}
 WORD = re.compile(r"\w+")
-SEPARATOR = "\x1f"  # between the parts of a vocabulary entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,43 +61,24 @@ def folded_key(word: str, lang: str) -> str:
     return module.folded_key(word) if fold(word) == word else fold(module.key(word))
 
 
-def vocabulary_entry(word: str, lang: str, key: str) -> str:
-    return SEPARATOR.join((fold(word), word, lang, key))
-
-
-def parse_vocabulary_entry(entry: str) -> tuple[str, str, str]:
-    """(spelling, language, key) of an entry made by `vocabulary_entry`."""
-    _folded, word, lang, key = entry.split(SEPARATOR)
-    return word, lang, key
-
-
 @dataclass(frozen=True, slots=True)
 class PageTerms:
     exact: str  # space-separated, one term per word, in order
-    keys: str
-    folded: str
-    vocabulary: str
+    keys: str  # the key of each word, in the same order
+    lang: str | None
+
+    def vocabulary(self) -> set[tuple[str, str, str]]:
+        """(spelling, language, key) of each word, for the index's vocabulary."""
+        if self.lang not in _MODULES:
+            return set()
+        return set(zip(self.exact.split(), [self.lang] * len(self.exact.split()),
+                       self.keys.split(), strict=True))
 
 
 def page_terms(text: str, lang: str | None) -> PageTerms:
     """The terms of a page of TEXT in LANG (None: no language). Needs the lemma dictionary."""
     words = [token.text for token in tokens(text)]
-    return terms_from_keys(words, [index_key(word, lang) for word in words], lang)
-
-
-def terms_from_keys(words: list[str], keys: list[str], lang: str | None) -> PageTerms:
-    """The terms of a page whose words and their keys are known already (a moved file)."""
-    vocabulary = sorted(
-        {vocabulary_entry(word, lang, key) for word, key in zip(words, keys, strict=True)}
-        if lang in _MODULES
-        else ()
-    )
-    return PageTerms(
-        exact=" ".join(words),
-        keys=" ".join(keys),
-        folded=" ".join(fold(key) for key in keys),
-        vocabulary=" ".join(vocabulary),
-    )
+    return PageTerms(" ".join(words), " ".join(index_key(word, lang) for word in words), lang)
 
 
 @dataclass(frozen=True, slots=True)

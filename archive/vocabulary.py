@@ -1,0 +1,72 @@
+"""The index's vocabulary: every spelling it holds, in which language, under which key.
+
+Queries use it instead of the lemma dictionary: a spelling gets the key its pages were indexed
+under, a word typed without diacritics gets the keys of the spellings that fold to it, and a
+key typed without diacritics gets the real keys that fold to it. It lives beside the index in
+SQLite (`vocab.sqlite`), written just before each commit of the index. It only ever grows, so
+it may name spellings no page holds any more; a query for those finds nothing, as it should.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+from archive.text import fold
+
+FILE = "vocab.sqlite"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS spellings (
+    folded TEXT NOT NULL, spelling TEXT NOT NULL, lang TEXT NOT NULL, key TEXT NOT NULL,
+    PRIMARY KEY (folded, spelling, lang, key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS keys (
+    folded TEXT NOT NULL, lang TEXT NOT NULL, key TEXT NOT NULL,
+    PRIMARY KEY (folded, lang, key)) WITHOUT ROWID;
+"""
+
+
+class Vocabulary:
+    def __init__(self, directory: Path, create: bool = False):
+        path = Path(directory, FILE)
+        if not create and not path.exists():
+            self._db = None  # an index from before the vocabulary: rule keys only
+            return
+        self._db = sqlite3.connect(path)
+        if create:
+            self._db.executescript(_SCHEMA)
+
+    def add(self, entries: Iterable[tuple[str, str, str]]) -> None:
+        """Record (spelling, language, key) entries, and commit them."""
+        entries = set(entries)
+        if not entries or self._db is None:
+            return
+        with self._db:
+            self._db.executemany(
+                "INSERT OR IGNORE INTO spellings VALUES (?, ?, ?, ?)",
+                [(fold(spelling), spelling, lang, key) for spelling, lang, key in entries],
+            )
+            self._db.executemany(
+                "INSERT OR IGNORE INTO keys VALUES (?, ?, ?)",
+                {(fold(key), lang, key) for _, lang, key in entries},
+            )
+
+    def spellings(self, word: str) -> list[tuple[str, str, str]]:
+        """(spelling, language, key) of each spelling that folds to WORD's fold."""
+        if self._db is None:
+            return []
+        return self._db.execute(
+            "SELECT spelling, lang, key FROM spellings WHERE folded = ?", (fold(word),)
+        ).fetchall()
+
+    def keys(self, folded_key: str) -> list[tuple[str, str]]:
+        """(language, key) of each key that folds to FOLDED_KEY."""
+        if self._db is None:
+            return []
+        return self._db.execute(
+            "SELECT lang, key FROM keys WHERE folded = ?", (folded_key,)
+        ).fetchall()
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()

@@ -1,0 +1,203 @@
+"""Bulk indexing: the whole archive, then re-indexing after small changes, against Recoll.
+
+    python bench/bulk.py [N] [--dir DIR] [--sentences SENTENCES_JSONL] [--no-recoll]
+
+Builds (or reuses) a synthetic archive of N presentations in DIR (default 300 in
+/tmp/archive-bench-N; see bench/synthetic.py, which needs fpdf2), then prints, from one run:
+- a full index by `archive index` (a fresh process, all cores): wall time, files/s, pages/s,
+  CPU use (user+sys over wall times cores) and peak memory summed over all its processes;
+- the same files indexed by Recoll's recollindex (Debian's recollcmd, with python3-lxml for
+  its PPTX filter), English and Lithuanian stemming, and the ratio of the two wall times;
+- a naive one-process pass that only extracts the text (pypdf, python-pptx), for context;
+- re-index times: nothing changed; 1% of files touched; 1% modified; 1% deleted.
+The archive is restored afterwards. Each figure is one run: run it twice to see the spread.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+import synthetic  # noqa: E402
+
+CORES = len(os.sched_getaffinity(0))
+
+
+class PeakMemory:
+    """Peak of the resident memory summed over a process and all its descendants."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _tree(self) -> list[int]:
+        pids, todo = [], [self.pid]
+        while todo:
+            pid = todo.pop()
+            pids.append(pid)
+            for task in Path(f"/proc/{pid}/task").glob("*"):
+                try:
+                    todo += [int(c) for c in (task / "children").read_text().split()]
+                except OSError:
+                    pass
+        return pids
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            total = 0
+            for pid in self._tree():
+                try:
+                    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                        if line.startswith("VmRSS:"):
+                            total += int(line.split()[1]) * 1024
+                except OSError:
+                    pass
+            self.peak = max(self.peak, total)
+            time.sleep(0.05)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def timed(command: list[str], env: dict | None = None) -> dict:
+    """Wall time, CPU seconds and peak memory of COMMAND and its children."""
+    before = os.times()
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    memory = PeakMemory(process.pid)
+    _, stderr = process.communicate()
+    wall = time.perf_counter() - started
+    peak = memory.stop()
+    after = os.times()
+    if process.returncode not in (0, 3):
+        raise SystemExit(f"{' '.join(command)} failed: {stderr.decode()[-500:]}")
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return {"wall": wall, "cpu": cpu, "peak": peak, "stderr": stderr.decode()}
+
+
+def archive_index(index: Path, archive: Path, *extra: str) -> dict:
+    command = [sys.executable, "-c", "from cli import main; main()", "-q", "--index", str(index),
+               "index", str(archive), *extra]
+    return timed(command)
+
+
+def recoll(archive: Path, workdir: Path) -> dict | None:
+    if not shutil.which("recollindex", path="/usr/bin"):
+        return None
+    config = workdir / "recoll-config"
+    shutil.rmtree(config, ignore_errors=True)
+    config.mkdir(parents=True)
+    (config / "recoll.conf").write_text(
+        f"topdirs = {archive}\nindexstemminglanguages = english lithuanian\n"
+        f"loglevel = 1\n", encoding="utf-8")
+    diags = workdir / "recoll-diags.txt"
+    env = {**os.environ, "PATH": "/usr/bin:" + os.environ.get("PATH", "")}
+    result = timed(["recollindex", "-c", str(config), "-z", "--diagsfile", str(diags)], env=env)
+    skipped = diags.read_text(encoding="utf-8", errors="replace").strip() if diags.exists() else ""
+    result["diagnostics"] = skipped
+    return result
+
+
+def naive_extraction(files: list[Path]) -> tuple[float, int]:
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    started, pages = time.perf_counter(), 0
+    for path in files:
+        if path.suffix == ".pdf":
+            for page in PdfReader(path).pages:
+                page.extract_text()
+                pages += 1
+        else:
+            for slide in Presentation(str(path)).slides:
+                for shape in slide.shapes:
+                    if shape.has_text_frame:
+                        shape.text_frame.text  # noqa: B018 - reading is the work
+                pages += 1
+    return time.perf_counter() - started, pages
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("count", nargs="?", type=int, default=300)
+    parser.add_argument("--dir", type=Path)
+    parser.add_argument("--sentences", type=Path, default=synthetic.SENTENCES)
+    parser.add_argument("--no-recoll", action="store_true")
+    args = parser.parse_args()
+    archive = args.dir or Path(f"/tmp/archive-bench-{args.count}")
+    work = Path(f"/tmp/archive-bench-work-{args.count}")
+    work.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    synthetic.build(args.count, archive, args.sentences)
+    files = sorted(p for p in archive.rglob("*") if p.suffix in (".pdf", ".pptx"))
+    print(f"archive: {len(files)} files in {archive} (made in {time.perf_counter() - started:.0f} s)")
+
+    index = work / "index"
+    shutil.rmtree(index, ignore_errors=True)
+    full = archive_index(index, archive)
+    pages = sum(int(r["pages"]) for r in __import__("json").loads((index / "files.json").read_text())["files"])
+    print(f"\narchive index, full: {full['wall']:.1f} s, {len(files) / full['wall']:.1f} files/s, "
+          f"{pages / full['wall']:.0f} pages/s ({pages} pages); CPU {full['cpu'] / (full['wall'] * CORES):.0%} "
+          f"of {CORES} cores; peak memory {full['peak'] / 2**20:.0f} MB (all processes)")
+    if not args.no_recoll:
+        theirs = recoll(archive, work)
+        if theirs is None:
+            print("recollindex: not installed (apt-get install recollcmd python3-lxml)")
+        else:
+            print(f"recollindex, full: {theirs['wall']:.1f} s, peak memory {theirs['peak'] / 2**20:.0f} MB; "
+                  f"archive / recoll wall time: {full['wall'] / theirs['wall']:.1f}x"
+                  + ("" if not theirs["diagnostics"] else "; diagnostics NOT empty (files skipped):\n"
+                     + theirs["diagnostics"][:300]))
+    seconds, naive_pages = naive_extraction(files)
+    print(f"naive one-process extraction only: {seconds:.1f} s, {seconds / naive_pages * 1000:.2f} ms a page")
+
+    noop = archive_index(index, archive)
+    print(f"\nre-index, nothing changed: {noop['wall']:.2f} s")
+    rng = random.Random(1)
+    sample = rng.sample(files, max(1, len(files) // 100))
+    for path in sample:
+        os.utime(path)
+    touched = archive_index(index, archive)
+    print(f"re-index after touching 1% ({len(sample)} files): {touched['wall']:.2f} s")
+    backup = work / "backup"
+    shutil.rmtree(backup, ignore_errors=True)
+    backup.mkdir()
+    others = [p for p in files if p not in sample]
+    modified = rng.sample(others, len(sample))
+    for n, path in enumerate(modified):
+        shutil.copy2(path, backup / f"m{n}{path.suffix}")
+        source = files[(files.index(path) + 2) % len(files)]  # same kind, other content
+        shutil.copy(source, path)
+    changed = archive_index(index, archive)
+    print(f"re-index after modifying 1%: {changed['wall']:.2f} s "
+          f"(no-op + {100 * (changed['wall'] - noop['wall']) / full['wall']:.1f}% of the full run)")
+    deleted = rng.sample([p for p in others if p not in modified], len(sample))
+    for n, path in enumerate(deleted):
+        shutil.move(path, backup / f"d{n}{path.suffix}")
+    removed = archive_index(index, archive)
+    print(f"re-index after deleting 1%: {removed['wall']:.2f} s")
+    for n, path in enumerate(modified):
+        shutil.copy2(backup / f"m{n}{path.suffix}", path)
+    for n, path in enumerate(deleted):
+        shutil.move(backup / f"d{n}{path.suffix}", path)
+    print(f"\nbench run: {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
