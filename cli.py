@@ -217,8 +217,9 @@ def _counts(counter) -> str:
 @click.option(
     "--speaker",
     metavar="NAME",
-    help="Only talks by this speaker: any part of the name, any case, with or without "
-    "diacritics (cacka finds Māris Čačka).",
+    help="Only talks by this speaker: any part of any spelling of the name, any case, with or "
+    "without diacritics, Latvian or Lithuanian form (cacka finds Māris Čačka, mindaugs finds "
+    "Mindaugas Sinkevičius).",
 )
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(min=1))
 @click.option(
@@ -238,7 +239,8 @@ def search(
     forms, then matches through missing diacritics; --exact keeps only the spelling typed.
 
     QUERY uses Whoosh syntax: words (all must match), "a phrase", OR, NOT, AND, (groups),
-    wild* cards and field:value for title, path, format and lang. Matching ignores case.
+    wild* cards and field:value for title, path, format, lang and speaker. Matching ignores
+    case.
 
     Each hit is printed as path:page, with the talk's title, speaker and the page's language,
     then a snippet with the matched words in bold. --json prints a list of objects with path,
@@ -345,6 +347,43 @@ def detect(text: str | None, as_json: bool) -> None:
             click.echo(json.dumps(found.to_dict()))
         else:
             click.echo(f"{found.lang or 'none'} {found.confidence:.3f}")
+
+
+@main.command()
+@json_option
+@click.pass_obj
+def speakers(obj: dict, as_json: bool) -> None:
+    """List each speaker once, with every spelling of the name seen, talks and languages.
+
+    Spellings that differ in case, diacritics or the Latvian or Lithuanian ending of a name
+    ("Mindaugs" and "Mindaugas", "Kucas" and "Kučas") are one person. Any of them, or a part of
+    one, finds the person's talks with --speaker or speaker: in a query.
+
+    \b
+    Examples:
+      archive speakers
+      archive speakers --json
+      archive search LEAN --speaker mindaugs
+    """
+    from archive.query import speakers as collect
+    from archive.store import Archive
+
+    try:
+        archive = Archive.open(obj["index_dir"])
+        try:
+            people = collect(archive)
+        finally:
+            archive.close()
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        print_json([person.to_dict() for person in people])
+        return
+    for person in people:
+        others = [s for s in person.spellings if s != person.name]
+        langs = ", ".join(f"{lang} {n}" for lang, n in person.languages.items())
+        click.echo(f"{person.name}  ({_plural(person.talks, 'talk')}: {langs})"
+                   + (f"  also: {'; '.join(others)}" if others else ""))
 
 
 @main.command()

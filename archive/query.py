@@ -13,13 +13,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
-from whoosh.qparser import QueryParser
+from whoosh.qparser import FieldAliasPlugin, QueryParser
 
 from archive.analysis import LANGUAGES, folded_key, normalize_query, query_key
 from archive.errors import ArchiveError
-from archive.results import Hit, Stats, collect_stats, to_hit
+from archive.results import Hit, Person, Stats, collect_speakers, collect_stats, to_hit
 from archive.schema import STEM_FIELDS
 from archive.store import Archive
+from archive.text import name_stem
 from archive.vocabulary import Vocabulary
 
 # Boosts of the three tiers.
@@ -42,6 +43,11 @@ class _Expander:
         self.vocabulary = vocabulary
         self.exact_only = exact_only
         self.matched = Matched()
+
+    @staticmethod
+    def speaker(word: str) -> wq.Query:
+        """speaker:NAME in a query, as --speaker NAME matches it."""
+        return wq.Or([wq.Prefix("speaker_names", word), wq.Prefix("speaker_names", name_stem(word))])
 
     def keys(self, word: str) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
         """WORD's own keys, and the keys it reaches only through missing diacritics, by
@@ -94,6 +100,8 @@ class _Expander:
         return wq.Or(clauses)
 
     def __call__(self, node: wq.Query) -> wq.Query:
+        if isinstance(node, (wq.Term, wq.Prefix)) and node.fieldname == "speaker_names":
+            return self.speaker(node.text)
         if isinstance(node, wq.Term) and node.fieldname == "exact":
             return self.word(node.text)
         if isinstance(node, wq.Phrase) and node.fieldname == "exact":
@@ -104,6 +112,7 @@ class _Expander:
 def parse(archive: Archive, text: str) -> wq.Query:
     """Whoosh query syntax: words, "phrases", AND/OR/NOT, (groups), wild*cards, field:value."""
     parser = QueryParser("exact", archive.ix.schema)
+    parser.add_plugin(FieldAliasPlugin({"speaker_names": ["speaker"]}))
     try:
         return parser.parse(normalize_query(text))
     except Exception as exc:  # the parser is lenient, but not on everything
@@ -120,16 +129,19 @@ def expand(archive: Archive, text: str, exact_only: bool = False) -> tuple[wq.Qu
 
 
 def speaker_filter(archive: Archive, name: str) -> wq.Query | None:
-    """Pages whose speaker has a name part starting with each word of NAME.
+    """Pages whose speaker has a name part starting with each word of NAME, in any spelling.
 
-    The words go through the same analysis as the names, so case and diacritics do not matter:
-    "cacka" finds "Māris Čačka", "sinkev" finds "Sinkevičius".
+    Case, diacritics and Latvian or Lithuanian name endings do not matter: "cacka" finds
+    "Māris Čačka", "sinkev" finds "Sinkevičius", "mindaugs" finds "Mindaugas".
     """
     analyzer = archive.ix.schema["speaker_names"].analyzer
     words = [token.text for token in analyzer(name)]
     if not words:
         return None
-    return wq.And([wq.Prefix("speaker_names", word) for word in words])
+    return wq.And([
+        wq.Or([wq.Prefix("speaker_names", word), wq.Prefix("speaker_names", name_stem(word))])
+        for word in words
+    ])
 
 
 def search(
@@ -169,6 +181,11 @@ def search(
             optimize=not filters,
         )
         return [to_hit(hit, matched) for hit in results], len(results)
+
+
+def speakers(archive: Archive) -> list[Person]:
+    with archive.searcher() as searcher:
+        return collect_speakers(searcher)
 
 
 def stats(archive: Archive) -> Stats:

@@ -10,6 +10,7 @@ from whoosh.analysis import Token
 from whoosh.highlight import FIRST, BasicFragmentScorer, ContextFragmenter, top_fragments
 
 from archive.analysis import tokens
+from archive.text import fold, name_key
 
 SNIPPET_CHARS = 200
 ELLIPSIS = " … "
@@ -147,6 +148,47 @@ def collect_stats(searcher) -> Stats:
         documents_by_speaker=_sorted(Counter(d.get("speaker") or "(unknown)" for d in docs)),
         documents_by_format=_sorted(Counter(d.get("format", "") for d in docs)),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    name: str  # the most trusted spelling: the catalog's, else the one seen most
+    spellings: tuple[str, ...]  # every spelling seen, in any talk
+    talks: int
+    languages: dict[str, int]  # language of the talk -> talks
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def collect_speakers(searcher) -> list[Person]:
+    """Each speaker once: talks whose speakers share a name key are one person (see
+    `archive.text.name_key`), whatever the spelling."""
+    docs = {}
+    for stored in searcher.all_stored_fields():
+        if stored.get("speaker"):
+            docs.setdefault(stored["path"], stored)
+    people: dict[str, list[dict]] = {}
+    for stored in docs.values():
+        people.setdefault(_person_key(stored["speaker"]), []).append(stored)
+    result = []
+    for talks in people.values():
+        names = Counter(t["speaker"] for t in talks if t.get("speaker_source") == "catalog")
+        names = names or Counter(t["speaker"] for t in talks)
+        spellings = dict.fromkeys(s for t in talks for s in t.get("speaker_spellings") or [t["speaker"]])
+        result.append(Person(
+            name=names.most_common(1)[0][0],
+            spellings=tuple(sorted(spellings, key=fold)),
+            talks=len(talks),
+            languages=_sorted(Counter(t.get("doc_lang", "none") for t in talks)),
+        ))
+    return sorted(result, key=lambda p: (name_key(p.name).split()[-1], fold(p.name)))
+
+
+def _person_key(name: str) -> str:
+    """First name's first letters and surname, endings set aside: "mind sinkevic"."""
+    words = name_key(name).split()
+    return f"{words[0][:4]} {words[-1]}" if len(words) > 1 else words[0]
 
 
 def _sorted(counter: Counter) -> dict[str, int]:

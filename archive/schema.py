@@ -13,7 +13,7 @@ from whoosh.support.charset import accent_map
 from archive.analysis import LANGUAGES
 
 # Bump when the fields or their analysis change: an index of another version must be rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 STEM_FIELDS = {lang: f"stem_{lang}" for lang in LANGUAGES}
 
 
@@ -36,8 +36,9 @@ def build_schema() -> Schema:
         title=TEXT(stored=True, analyzer=name_analyzer()),
         speaker=STORED(),
         speaker_source=STORED(),
-        speaker_names=TEXT(analyzer=name_analyzer()),  # every spelling of the speaker seen
-        speaker_names_text=STORED(),  # the same, as given, to move a file's pages
+        speaker_names=TEXT(analyzer=name_analyzer()),  # every spelling, and its name key
+        speaker_spellings=STORED(),  # every spelling of the speaker seen, as written
+        speaker_confidence=STORED(),
         event=STORED(),
         date=STORED(),
         doc_lang=ID(stored=True),

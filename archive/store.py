@@ -21,6 +21,7 @@ from whoosh.index import LockError
 from archive.analysis import PageTerms, page_terms, tokens
 from archive.errors import ArchiveError, IndexBusy, IndexNotFound, SchemaMismatch
 from archive.schema import SCHEMA_VERSION, STEM_FIELDS, build_schema
+from archive.text import name_key
 from archive.vocabulary import Vocabulary
 
 logger = logging.getLogger(__name__)
@@ -153,7 +154,9 @@ class ArchiveWriter:
             title=doc.title or "",
             speaker=speaker.name if speaker else None,
             speaker_source=speaker.source if speaker else None,
-            speaker_names=" ".join(speaker.spellings) if speaker else "",
+            speaker_names=_speaker_names(speaker.spellings) if speaker else "",
+            speaker_spellings=list(speaker.spellings) if speaker else [],
+            speaker_confidence=getattr(speaker, "confidence", None) if speaker else None,
             event=doc.event,
             date=doc.date,
             doc_lang=doc.lang or "none",
@@ -176,7 +179,12 @@ class ArchiveWriter:
                 for name in ("format", "title", "speaker", "speaker_source", "event", "date",
                              "doc_lang", "languages", "pages")
             }
-            common.update(path=new, speaker_names=fields.get("speaker_names_text", ""))
+            common.update(
+                path=new,
+                speaker_names=_speaker_names(fields.get("speaker_spellings") or []),
+                speaker_spellings=fields.get("speaker_spellings") or [],
+                speaker_confidence=fields.get("speaker_confidence"),
+            )
             lang = None if fields["lang"] == "none" else fields["lang"]
             words = " ".join(token.text for token in tokens(fields["content"]))
             terms = PageTerms(words, fields["keys"], lang)
@@ -189,7 +197,6 @@ class ArchiveWriter:
         self.vocabulary |= terms.vocabulary()
         self._writer.add_document(
             key=f"{common['path']}#{number}",
-            speaker_names_text=common["speaker_names"],
             lang=lang or "none",
             page=number,
             content=text,
@@ -198,6 +205,12 @@ class ArchiveWriter:
             **common,
             **stems,
         )
+
+
+def _speaker_names(spellings) -> str:
+    """What `--speaker` matches: every spelling, and each with its name endings set aside, so
+    that "mindaugs" finds "Mindaugas" and "Sinkevičiaus" finds "Sinkevičius"."""
+    return " ".join(list(spellings) + [name_key(spelling) for spelling in spellings])
 
 
 @contextmanager

@@ -12,3 +12,24 @@ def fold(text: str) -> str:
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+# Endings of Latvian and Lithuanian names, nominative and genitive, without diacritics:
+# "Mindaugas"/"Mindaugs"/"Mindaugo" -> "mindaug", "Sinkevičius"/"Sinkevičiaus" -> "sinkevic".
+_NAME_ENDINGS = ("iaus", "ius", "ys", "io", "as", "is", "us", "es", "os", "s", "a", "e", "o")
+
+
+@lru_cache(maxsize=10_000)
+def name_stem(word: str) -> str:
+    """A name word without case, diacritics or its Latvian or Lithuanian ending."""
+    word = fold(word)
+    for ending in _NAME_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
+    return word
+
+
+def name_key(name: str) -> str:
+    """One key for every spelling of a person's name: "Mindaugs Sinkevičius" and "Mindaugas
+    Sinkevicius" give "mindaug sinkevic"."""
+    return " ".join(name_stem(word) for word in name.split())

@@ -1,8 +1,8 @@
 """A catalog beside the files: `catalog.csv`, one row per file, trusted over the files' own
 metadata.
 
-Columns: file, item, title, speaker, language, event, date (file is required; the others may be
-empty).
+Columns: file, item, title, speaker, language, event, date, aliases (file is required; the
+others may be empty). aliases: other spellings of the speaker's name, separated by ";".
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 from indexer.errors import CatalogError
 
 CATALOG_NAME = "catalog.csv"
-COLUMNS = ("file", "item", "title", "speaker", "language", "event", "date")
+COLUMNS = ("file", "item", "title", "speaker", "language", "event", "date", "aliases")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +26,11 @@ class CatalogEntry:
     language: str | None
     event: str | None
     date: str | None
+    aliases: str | None = None  # other spellings of the speaker, ";"-separated
+
+    @property
+    def alias_list(self) -> tuple[str, ...]:
+        return tuple(a.strip() for a in (self.aliases or "").split(";") if a.strip())
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -15,8 +15,9 @@ class Page:
 @dataclass(frozen=True, slots=True)
 class Speaker:
     name: str  # the spelling shown: the catalog's when there is one
-    source: str  # where it came from: "catalog", "title-page" or "metadata"
+    source: str  # "catalog", "title-page", "last-slide" or "metadata"
     spellings: tuple[str, ...]  # every spelling of this person seen for the document
+    confidence: float = 1.0  # how far the source is trusted: catalog 1.0 ... metadata 0.6
 
 
 @dataclass(frozen=True, slots=True)

@@ -109,7 +109,11 @@ def build_document(path: Path, catalog: CatalogEntry | None = None) -> Document:
     languages = tag_pages(doc.pages)
     pages = languages.pages
     first_text = pages[0].text if pages else ""
-    speaker = tag_speaker(first_text, doc.author, catalog.speaker if catalog else None)
+    speaker = tag_speaker(
+        first_text, doc.author, catalog.speaker if catalog else None,
+        last_page_text=pages[-1].text if pages else "",
+        aliases=catalog.alias_list if catalog else (),
+    )
     title = doc.title if doc.title and not _is_junk_title(doc.title) else _first_line(first_text)
     return replace(
         doc,

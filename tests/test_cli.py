@@ -203,3 +203,34 @@ def test_installed_console_script(tmp_path):
     assert hits and hits[0]["speaker"] == "Māris Čačka"
     version = subprocess.run([script, "--version"], check=True, capture_output=True, text=True)
     assert version.stdout.startswith("archive, version ")
+
+
+def test_speakers_lists_each_person_once_with_every_spelling(corpus_index):
+    people = json.loads(run("speakers", "--json", index=corpus_index).stdout)
+    assert len(people) == 13
+    by_name = {p["name"]: p for p in people}
+    assert set(by_name["Mindaugs Sinkevičius"]["spellings"]) == {
+        "Mindaugs Sinkevičius", "Mindaugas Sinkevičius"}
+    assert by_name["Mindaugs Sinkevičius"]["talks"] == 2
+    assert by_name["Mindaugs Sinkevičius"]["languages"] == {"en": 1, "lt": 1}
+    assert set(by_name["Andrius Kucas"]["spellings"]) == {"Andrius Kucas", "Andrius Kučas"}
+    text = run("speakers", index=corpus_index).stdout
+    assert "Andrius Kucas  (1 talk: lt 1)  also: Andrius Kučas" in text.splitlines()
+
+
+@pytest.mark.parametrize(
+    "name, files",
+    [
+        ("Mindaugas Sinkevičius", {"02_Sinkevicius_LEAN_SODRA_EN.pptx", "02_Sinkevicius_LEAN_SODRA_LT.pdf"}),
+        ("mindaugs", {"02_Sinkevicius_LEAN_SODRA_EN.pptx", "02_Sinkevicius_LEAN_SODRA_LT.pdf",
+                      "11_Ardisauskas_savivaldybes_ivaizdis.pptx"}),
+        ("kucas", {"14_Kucas_GIS_savivaldybeje.pptx"}),
+        ("Kučas", {"14_Kucas_GIS_savivaldybeje.pptx"}),
+        ("Sinkevičiaus", {"02_Sinkevicius_LEAN_SODRA_EN.pptx", "02_Sinkevicius_LEAN_SODRA_LT.pdf"}),
+    ],
+)
+def test_speaker_any_spelling(corpus_index, name, files):
+    hits = search_json(corpus_index, "LEAN OR GIS OR savivaldybė", "--speaker", name)
+    assert {Path(hit["path"]).name for hit in hits} == files
+    in_query = search_json(corpus_index, f'speaker:"{name.split()[-1]}"')
+    assert {Path(hit["path"]).name for hit in in_query} >= files
