@@ -221,17 +221,25 @@ def _counts(counter) -> str:
     "without diacritics, Latvian or Lithuanian form (cacka finds Māris Čačka, mindaugs finds "
     "Mindaugas Sinkevičius).",
 )
-@click.option("--limit", default=10, show_default=True, type=click.IntRange(min=1))
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(min=1),
+              help="How many talks (or pages, with --pages) to show.")
+@click.option("--offset", default=0, type=click.IntRange(min=0),
+              help="Skip this many first, to page through many results.")
+@click.option("--pages", "by_page", is_flag=True, help="List every matching page, best first.")
+@click.option("--collapse/--no-collapse", default=True, show_default=True,
+              help="One entry per talk: its PPTX and PDF, or its versions in two languages, "
+                   "are shown together.")
 @click.option(
     "--exact", is_flag=True, help="Only the spellings typed (any case): no other word forms."
 )
 @json_option
+@click.option("--jsonl", is_flag=True, help="Print one JSON object a line instead of text.")
 @click.pass_obj
 def search(
     obj: dict, query: tuple[str, ...], lang: str | None, speaker: str | None, limit: int,
-    exact: bool, as_json: bool,
+    offset: int, by_page: bool, collapse: bool, exact: bool, as_json: bool, jsonl: bool,
 ) -> None:
-    """Find the pages and slides that match QUERY, best first.
+    """Find the talks and slides that match QUERY, best first.
 
     A word finds its other forms in Latvian, Lithuanian and English (pašvaldība finds
     pašvaldības, pašvaldību; dirbti finds dirba, dirbame) and is found when typed without
@@ -239,47 +247,88 @@ def search(
     forms, then matches through missing diacritics; --exact keeps only the spelling typed.
 
     QUERY uses Whoosh syntax: words (all must match), "a phrase", OR, NOT, AND, (groups),
-    wild* cards and field:value for title, path, format, lang and speaker. Matching ignores
-    case.
+    wild* cards, and field:value for title, speaker, lang, format, event and path
+    (speaker:kucas, format:pdf, event:anyksciai). Matching ignores case.
 
-    Each hit is printed as path:page, with the talk's title, speaker and the page's language,
-    then a snippet with the matched words in bold. --json prints a list of objects with path,
-    page, title, speaker, lang, doc_lang, format, score, snippet and matches ([start, end]
-    character ranges of the matched words in snippet).
+    Each talk is shown once, best first: its title, speaker and language, then its best pages
+    as path:page with a snippet, the matched words in bold, and its other versions. --pages
+    lists pages instead. --json prints a list of objects (path, page, title, speaker, lang,
+    doc_lang, format, score, snippet, matches, and per talk its pages and versions); --jsonl
+    the same objects one a line. When little matches, a corrected query is suggested.
 
     \b
     Examples:
       archive search LEAN --lang lt
       archive search pasvaldibu sadarbiba ar uznemejiem
       archive search '"social insurance" OR SODRA' --lang en
-      archive search Rotko --speaker cacka --json
+      archive search 'speaker:cacka Rotko' --json
+      archive search LEAN --pages --limit 20 --offset 20
     """
-    from archive.query import search as run_search
+    from archive.query import search as search_pages
+    from archive.query import search_talks, suggest
     from archive.store import Archive
 
     text = " ".join(query)
     try:
         archive = Archive.open(obj["index_dir"])
         try:
-            hits, total = run_search(
-                archive, text, lang=lang, speaker=speaker, limit=limit, exact=exact
-            )
+            if by_page:
+                entries, total = search_pages(archive, text, lang=lang, speaker=speaker,
+                                              limit=limit, offset=offset, exact=exact)
+                counted = _plural(total, "matching page")
+            else:
+                grouped = search_talks(archive, text, lang=lang, speaker=speaker, limit=limit,
+                                       offset=offset, exact=exact, collapse=collapse)
+                entries, total = grouped.files, grouped.total_files
+                counted = (f"{_plural(total, 'talk' if collapse else 'file')}, "
+                           f"{_plural(grouped.total_pages, 'page')} match")
+            suggestion = suggest(archive, text) if total < 3 and not exact else None
         finally:
             archive.close()
     except ArchiveError as exc:
         raise click.ClickException(str(exc)) from exc
-    if as_json:
-        print_json([hit.to_dict() for hit in hits])
-        return
-    color = use_color()
-    for hit in hits:
-        location = f"{display_path(hit.path)}:{hit.page}"
-        about = " · ".join(x for x in (hit.title, hit.speaker, hit.lang) if x)
-        click.echo(f"{click.style(location, fg='magenta') if color else location}  {about}")
-        click.echo(f"    {_highlight(hit.snippet, color)}")
-    if not obj["quiet"]:
-        shown = f" (showing {len(hits)})" if total > len(hits) else ""
-        click.echo(f"{_plural(total, 'matching page')}{shown}", err=True)
+    if as_json or jsonl:
+        rows = [entry.to_dict() for entry in entries]
+        if jsonl:
+            for row in rows:
+                click.echo(json.dumps(row, ensure_ascii=False))
+        else:
+            print_json(rows)
+    else:
+        color = use_color()
+        for entry in entries:
+            if by_page:
+                _print_page(entry, color, about=True)
+            else:
+                _print_talk(entry, color)
+    if not obj["quiet"] and not (as_json or jsonl):
+        shown = (f" (showing {offset + 1}-{offset + len(entries)})"
+                 if entries and (offset or total > len(entries)) else "")
+        click.echo(f"{counted}{shown}", err=True)
+    if suggestion and not obj["quiet"]:
+        click.echo(f"Did you mean: {suggestion}", err=True)
+
+
+def _location(hit, color: bool) -> str:
+    location = f"{display_path(hit.path)}:{hit.page}"
+    return click.style(location, fg="magenta") if color else location
+
+
+def _print_page(hit, color: bool, about: bool) -> None:
+    details = " · ".join(x for x in (hit.title, hit.speaker, hit.lang) if x) if about else hit.lang
+    click.echo(f"{_location(hit, color)}  {details}")
+    click.echo(f"    {_highlight(hit.snippet, color)}")
+
+
+def _print_talk(entry, color: bool) -> None:
+    about = " · ".join(x for x in (entry.title, entry.speaker, entry.doc_lang) if x)
+    head = display_path(entry.path)
+    click.echo(f"{click.style(head, bold=True) if color else head}  {about}")
+    for hit in entry.pages:
+        click.echo(f"  {_location(hit, color)}  {_highlight(hit.snippet, color)}")
+    if entry.versions:
+        others = ", ".join(f"{display_path(v.path)} ({v.lang})" for v in entry.versions)
+        click.echo(f"  also: {others}")
 
 
 def _highlight(snippet, color: bool) -> str:
@@ -347,6 +396,141 @@ def detect(text: str | None, as_json: bool) -> None:
             click.echo(json.dumps(found.to_dict()))
         else:
             click.echo(f"{found.lang or 'none'} {found.confidence:.3f}")
+
+
+def _path_and_page(spec: str) -> tuple[str, int | None]:
+    """PATH or PATH:PAGE, the path made absolute as the index holds it."""
+    path, _, page = spec.rpartition(":")
+    if not path or not page.isdigit():
+        path, page = spec, ""
+    return str(Path(path).absolute()), int(page) if page else None
+
+
+def _open(obj: dict):
+    from archive.store import Archive
+
+    try:
+        return Archive.open(obj["index_dir"])
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@main.command()
+@click.argument("spec", metavar="PATH[:PAGE]")
+@json_option
+@click.pass_obj
+def show(obj: dict, spec: str, as_json: bool) -> None:
+    """Print what the index holds for a talk, or for one of its pages: the metadata, where the
+    speaker came from, the languages, and the text of each page as indexed.
+
+    \b
+    Examples:
+      archive show corpus/16_Cacka_Rotko_centrs.pdf
+      archive show corpus/16_Cacka_Rotko_centrs.pdf:4 --json
+    """
+    from archive.query import stored_pages
+
+    path, page = _path_and_page(spec)
+    archive = _open(obj)
+    try:
+        pages = stored_pages(archive, path, page)
+    finally:
+        archive.close()
+    if not pages:
+        raise click.ClickException(f"{spec} is not in the index (see `archive stats`)")
+    first = pages[0]
+    meta = {k: first.get(k) for k in ("path", "format", "title", "speaker", "speaker_source",
+                                      "speaker_confidence", "speaker_spellings", "doc_lang",
+                                      "languages", "event", "date", "pages", "talk")}
+    if as_json:
+        print_json({**meta, "page_texts": [
+            {"page": p["page"], "lang": p["lang"], "text": p["content"]} for p in pages]})
+        return
+    for key, value in meta.items():
+        if value not in (None, "", [], {}):
+            click.echo(f"{key + ':':20} {value}")
+    for p in pages:
+        click.echo(f"\n--- {display_path(p['path'])}:{p['page']}  [{p['lang']}]")
+        click.echo(p["content"])
+
+
+@main.command()
+@click.argument("spec", metavar="PATH[:PAGE]")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(min=1))
+@json_option
+@click.pass_obj
+def similar(obj: dict, spec: str, limit: int, as_json: bool) -> None:
+    """Talks most like the talk at PATH, or like its page PAGE.
+
+    The talk's most distinctive words are searched in every other talk; names, acronyms and
+    numbers (LEAN, SODRA, ISO, a speaker's name) match across languages.
+
+    \b
+    Examples:
+      archive similar corpus/01_Lencevicius_LEAN_savivaldybe.pptx
+      archive similar corpus/16_Cacka_Rotko_centrs.pdf:4 --json
+    """
+    from archive.query import similar as find_similar
+
+    path, page = _path_and_page(spec)
+    archive = _open(obj)
+    try:
+        grouped = find_similar(archive, path, page, limit=limit)
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        archive.close()
+    if as_json:
+        print_json([entry.to_dict() for entry in grouped.files])
+        return
+    color = use_color()
+    for entry in grouped.files:
+        _print_talk(entry, color)
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@json_option
+def inspect(file: Path, as_json: bool) -> None:
+    """Read FILE as indexing would, without indexing it, and print what the index would hold:
+    title, speaker and where it came from, languages, and each page's text.
+
+    \b
+    Example:
+      archive inspect ~/Downloads/new-talk.pptx
+    """
+    from indexer.catalog import load_catalog
+    from indexer.errors import CatalogError, ExtractionError
+    from indexer.pipeline import build_document
+
+    path = file.absolute()
+    try:
+        catalog = load_catalog(path.parent).get(path.name)
+    except CatalogError as exc:
+        click.echo(f"archive: {display_path(exc.path)}: {exc.reason}", err=True)
+        catalog = None
+    try:
+        doc = build_document(path, catalog)
+    except ExtractionError as exc:
+        raise click.ClickException(f"{display_path(exc.path)}: {exc.reason}") from exc
+    if as_json:
+        print_json(doc.to_dict())
+        return
+    speaker = doc.speaker
+    click.echo(f"{'path:':12} {display_path(doc.path)} ({doc.format}, {_plural(len(doc.pages), 'page')})")
+    click.echo(f"{'title:':12} {doc.title or '-'}")
+    if speaker:
+        click.echo(f"{'speaker:':12} {speaker.name} (from {speaker.source}, confidence "
+                   f"{speaker.confidence}; spellings: {'; '.join(speaker.spellings)})")
+    else:
+        click.echo(f"{'speaker:':12} - (metadata author: {doc.author or '-'})")
+    shares = ", ".join(f"{lang} {share:.0%}" for lang, share in doc.languages.items())
+    click.echo(f"{'language:':12} {doc.lang or 'none'} ({shares or 'no text'})")
+    if doc.skipped_pages:
+        click.echo(f"{'unreadable:':12} pages {', '.join(map(str, doc.skipped_pages))}")
+    for page in doc.pages:
+        click.echo(f"\n--- page {page.number}  [{page.lang or 'none'}]")
+        click.echo(page.text)
 
 
 @main.command()
@@ -418,6 +602,8 @@ def stats(obj: dict, as_json: bool) -> None:
     click.echo(f"Documents: {result.documents}")
     click.echo(f"Pages:     {result.pages}")
     for label, counts in (
+        ("Documents by event", result.documents_by_event),
+        ("Documents by year", result.documents_by_year),
         ("Documents by language", result.documents_by_lang),
         ("Documents with pages in", result.documents_with_lang),
         ("Pages by language", result.pages_by_lang),

@@ -13,14 +13,25 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
+from whoosh import sorting
 from whoosh.qparser import FieldAliasPlugin, QueryParser
 
-from archive.analysis import LANGUAGES, folded_key, normalize_query, query_key
+from archive.analysis import LANGUAGES, folded_key, normalize_query, query_key, tokens
 from archive.errors import ArchiveError
-from archive.results import Hit, Person, Stats, collect_speakers, collect_stats, to_hit
+from archive.results import (
+    Grouped,
+    Hit,
+    Person,
+    Stats,
+    Version,
+    collect_speakers,
+    collect_stats,
+    to_file_hit,
+    to_hit,
+)
 from archive.schema import STEM_FIELDS
 from archive.store import Archive
-from archive.text import name_stem
+from archive.text import fold, name_stem
 from archive.vocabulary import Vocabulary
 
 # Boosts of the three tiers.
@@ -144,21 +155,7 @@ def speaker_filter(archive: Archive, name: str) -> wq.Query | None:
     ])
 
 
-def search(
-    archive: Archive,
-    text: str,
-    *,
-    lang: str | None = None,
-    speaker: str | None = None,
-    limit: int | None = 10,
-    exact: bool = False,
-) -> tuple[list[Hit], int]:
-    """The best LIMIT pages for TEXT, and how many pages matched in all.
-
-    LANG keeps pages whose own language is LANG (a Lithuanian slide in a Latvian deck is found
-    with "lt"); SPEAKER keeps pages of talks whose speaker matches; EXACT matches the spelling
-    typed only (case aside), no other forms of the word.
-    """
+def _filters(archive: Archive, lang: str | None, speaker: str | None) -> wq.Query | None:
     filters = []
     if lang:
         if lang not in LANGUAGES:
@@ -169,18 +166,152 @@ def search(
         if by_speaker is None:
             raise ArchiveError(f"no name in --speaker {speaker!r}")
         filters.append(by_speaker)
+    return wq.And(filters) if filters else None
+
+
+def search(
+    archive: Archive,
+    text: str,
+    *,
+    lang: str | None = None,
+    speaker: str | None = None,
+    limit: int | None = 10,
+    offset: int = 0,
+    exact: bool = False,
+) -> tuple[list[Hit], int]:
+    """The best pages for TEXT (LIMIT of them after OFFSET), and how many pages matched in all.
+
+    LANG keeps pages whose own language is LANG (a Lithuanian slide in a Latvian deck is found
+    with "lt"); SPEAKER keeps pages of talks whose speaker matches; EXACT matches the spelling
+    typed only (case aside), no other forms of the word.
+    """
+    filter_ = _filters(archive, lang, speaker)
     with archive.searcher() as searcher:
         query, matched = expand(archive, text, exact_only=exact)
         results = searcher.search(
             query,
-            filter=wq.And(filters) if filters else None,
-            limit=limit,
+            filter=filter_,
+            limit=None if limit is None else offset + limit,
             # Whoosh's block-skipping optimisation counts a filtered result's total without
             # the filter (and Require() trips an assertion in it), so filtered searches do
             # without it.
-            optimize=not filters,
+            optimize=filter_ is None,
         )
-        return [to_hit(hit, matched) for hit in results], len(results)
+        hits = list(results)[offset:]
+        return [to_hit(hit, matched) for hit in hits], len(results)
+
+
+def search_talks(
+    archive: Archive,
+    text: str,
+    *,
+    lang: str | None = None,
+    speaker: str | None = None,
+    limit: int | None = 10,
+    offset: int = 0,
+    exact: bool = False,
+    collapse: bool = True,
+    pages_per_file: int = 3,
+) -> Grouped:
+    """Matches grouped by file, best file first, each with its best pages and its other
+    versions; with COLLAPSE, the versions of one talk (see `talk` in the schema) are one entry,
+    shown under its best-matching file."""
+    filter_ = _filters(archive, lang, speaker)
+    key = "talk" if collapse else "path"
+    with archive.searcher() as searcher:
+        query, matched = expand(archive, text, exact_only=exact)
+        results = searcher.search(query, filter=filter_, limit=None, optimize=False,
+                                  groupedby={"group": sorting.FieldFacet(key)})
+        group_of = {doc: group for group, docs in results.groups("group").items() for doc in docs}
+        order: dict[str, list] = {}
+        for hit in results:  # best first
+            pages = order.setdefault(group_of[hit.docnum], [])
+            if len(pages) < pages_per_file:
+                pages.append(hit)
+        chosen = list(order.values())[offset:] if limit is None else list(order.values())[offset : offset + limit]
+        entries = [
+            to_file_hit([to_hit(hit, matched) for hit in hits], _versions(searcher, hits[0]))
+            for hits in chosen
+        ]
+        return Grouped(entries, total_files=len(order), total_pages=len(results))
+
+
+def _versions(searcher, hit) -> list[Version]:
+    """The other files of HIT's talk."""
+    fields = hit.fields()
+    seen: dict[str, Version] = {}
+    for other in searcher.documents(talk=fields.get("talk", "")):
+        if other["path"] != fields["path"] and other["path"] not in seen:
+            seen[other["path"]] = Version(other["path"], other.get("format", ""), other.get("doc_lang", "none"))
+    return sorted(seen.values(), key=lambda v: v.path)
+
+
+def suggest(archive: Archive, text: str) -> str | None:
+    """TEXT with each word the index does not hold replaced by the nearest one it does (typos,
+    missing or wrong diacritics), when that finds more; None when there is nothing better."""
+    import difflib
+
+    vocabulary = Vocabulary(archive.directory)
+    try:
+        changed, words = False, []
+        for word in text.split():
+            plain = word.strip('"()').lower()
+            if not plain.isalpha() or vocabulary.spellings(plain) or ":" in word:
+                words.append(word)
+                continue
+            candidates = vocabulary.near(plain)
+            best = difflib.get_close_matches(fold(plain), [fold(c) for c in candidates], n=1, cutoff=0.75)
+            if best:
+                real = next(c for c in candidates if fold(c) == best[0])
+                words.append(real)
+                changed = changed or real != plain
+            else:
+                words.append(word)
+    finally:
+        vocabulary.close()
+    if not changed:
+        return None
+    suggestion = " ".join(words)
+    return suggestion if search(archive, suggestion, limit=1)[1] > search(archive, text, limit=1)[1] else None
+
+
+def stored_pages(archive: Archive, path: str, page: int | None = None) -> list[dict]:
+    """The stored fields of PATH's pages (or of its page PAGE), in page order."""
+    with archive.searcher() as searcher:
+        pages = sorted((dict(f) for f in searcher.documents(path=path)), key=lambda f: f["page"])
+    if page is not None:
+        pages = [p for p in pages if p["page"] == page]
+    return pages
+
+
+def similar(archive: Archive, path: str, page: int | None = None, limit: int = 10) -> Grouped:
+    """Talks most like the one at PATH (or like its page PAGE): its most distinctive words,
+    names and acronyms (LEAN, SODRA, ISO), searched in every talk but its own."""
+    pages = stored_pages(archive, path, page)
+    if not pages:
+        where = f"{path}:{page}" if page else path
+        raise ArchiveError(f"{where} is not in the index")
+    talk = pages[0].get("talk", "")
+    text = "\n".join(p["content"] for p in pages)
+    with archive.searcher() as searcher:
+        terms = [term for term, _ in searcher.key_terms_from_text("exact", text, numterms=25)]
+        # Acronyms are the words most likely shared by the same subject in another language.
+        acronyms = {t.text for t in tokens(text) if len(t.text) >= 2 and t.text.isalpha()
+                    and text[t.start : t.end].isupper()}
+        terms += sorted(acronyms - set(terms))
+        query = wq.Or([wq.Term("exact", term) for term in terms])
+        results = searcher.search(query, limit=None, mask=wq.Term("talk", talk),
+                                  groupedby={"group": sorting.FieldFacet("talk")})
+        group_of = {doc: group for group, docs in results.groups("group").items() for doc in docs}
+        order: dict[str, list] = {}
+        for hit in results:
+            pages_of_talk = order.setdefault(group_of[hit.docnum], [])
+            if len(pages_of_talk) < 3:
+                pages_of_talk.append(hit)
+        matched = Matched(exact=set(terms))
+        entries = [to_file_hit([to_hit(h, matched) for h in hits], _versions(searcher, hits[0]))
+                   for hits in list(order.values())[:limit]]
+        return Grouped(entries, total_files=len(order), total_pages=len(results))
 
 
 def speakers(archive: Archive) -> list[Person]:

@@ -44,6 +44,54 @@ class Hit:
 
 
 @dataclass(frozen=True, slots=True)
+class Version:
+    """Another file of the same talk: its PDF export, or the talk in another language."""
+
+    path: str
+    format: str
+    lang: str
+
+
+@dataclass(frozen=True, slots=True)
+class FileHit:
+    """A matching file: its best page's fields, its best pages, and the talk's other files."""
+
+    path: str
+    page: int  # the best page
+    title: str
+    speaker: str | None
+    lang: str  # the best page's language
+    doc_lang: str
+    format: str
+    score: float  # the best page's
+    snippet: Snippet
+    pages: tuple[Hit, ...]
+    versions: tuple[Version, ...]
+
+    def to_dict(self) -> dict:
+        best = self.pages[0].to_dict()
+        best["pages"] = [
+            {k: v for k, v in hit.to_dict().items() if k in ("page", "score", "lang", "snippet", "matches")}
+            for hit in self.pages
+        ]
+        best["versions"] = [asdict(v) for v in self.versions]
+        return best
+
+
+@dataclass(frozen=True, slots=True)
+class Grouped:
+    files: list[FileHit]
+    total_files: int  # files (or talks, collapsed) that matched
+    total_pages: int
+
+
+def to_file_hit(hits: list[Hit], versions) -> FileHit:
+    best = hits[0]
+    return FileHit(best.path, best.page, best.title, best.speaker, best.lang, best.doc_lang,
+                   best.format, best.score, best.snippet, tuple(hits), tuple(versions))
+
+
+@dataclass(frozen=True, slots=True)
 class Stats:
     documents: int
     pages: int
@@ -52,6 +100,8 @@ class Stats:
     pages_by_lang: dict[str, int] = field(default_factory=dict)
     documents_by_speaker: dict[str, int] = field(default_factory=dict)
     documents_by_format: dict[str, int] = field(default_factory=dict)
+    documents_by_event: dict[str, int] = field(default_factory=dict)
+    documents_by_year: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -147,6 +197,8 @@ def collect_stats(searcher) -> Stats:
         pages_by_lang=_sorted(pages_by_lang),
         documents_by_speaker=_sorted(Counter(d.get("speaker") or "(unknown)" for d in docs)),
         documents_by_format=_sorted(Counter(d.get("format", "") for d in docs)),
+        documents_by_event=_sorted(Counter(d.get("event") or "(none)" for d in docs)),
+        documents_by_year=_sorted(Counter(str(d.get("year") or "(none)") for d in docs)),
     )
 
 

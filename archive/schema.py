@@ -13,7 +13,7 @@ from whoosh.support.charset import accent_map
 from archive.analysis import LANGUAGES
 
 # Bump when the fields or their analysis change: an index of another version must be rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 STEM_FIELDS = {lang: f"stem_{lang}" for lang in LANGUAGES}
 
 
@@ -39,8 +39,10 @@ def build_schema() -> Schema:
         speaker_names=TEXT(analyzer=name_analyzer()),  # every spelling, and its name key
         speaker_spellings=STORED(),  # every spelling of the speaker seen, as written
         speaker_confidence=STORED(),
-        event=STORED(),
+        event=TEXT(stored=True, analyzer=name_analyzer()),
         date=STORED(),
+        year=NUMERIC(int, stored=True),
+        talk=ID(stored=True),  # the files that are one talk (PPTX and PDF, two languages) share it
         doc_lang=ID(stored=True),
         languages=STORED(),  # the document's languages: {language: share of its words}
         lang=ID(stored=True),  # the page's own language; "none" when it has no text to tell

@@ -53,6 +53,7 @@ class DocumentLike(Protocol):
     speaker: SpeakerLike | None
     event: str | None
     date: str | None
+    talk: str  # one value for the versions of a talk
     pages: Sequence[PageLike]
 
 
@@ -157,8 +158,10 @@ class ArchiveWriter:
             speaker_names=_speaker_names(speaker.spellings) if speaker else "",
             speaker_spellings=list(speaker.spellings) if speaker else [],
             speaker_confidence=getattr(speaker, "confidence", None) if speaker else None,
-            event=doc.event,
+            event=doc.event or "",
             date=doc.date,
+            year=_year(doc.date),
+            talk=doc.talk,
             doc_lang=doc.lang or "none",
             languages=dict(doc.languages),
             pages=len(doc.pages),
@@ -177,7 +180,7 @@ class ArchiveWriter:
             common = {
                 name: fields.get(name)
                 for name in ("format", "title", "speaker", "speaker_source", "event", "date",
-                             "doc_lang", "languages", "pages")
+                             "year", "talk", "doc_lang", "languages", "pages")
             }
             common.update(
                 path=new,
@@ -205,6 +208,11 @@ class ArchiveWriter:
             **common,
             **stems,
         )
+
+
+def _year(date: str | None) -> int | None:
+    digits = (date or "")[:4]
+    return int(digits) if digits.isdigit() else None
 
 
 def _speaker_names(spellings) -> str:

@@ -67,6 +67,17 @@ class Vocabulary:
             "SELECT lang, key FROM keys WHERE folded = ?", (folded_key,)
         ).fetchall()
 
+    def near(self, word: str) -> list[str]:
+        """Spellings that begin like WORD (its first two letters, folded), for suggestions."""
+        if self._db is None:
+            return []
+        prefix = fold(word)[:2]
+        rows = self._db.execute(
+            "SELECT DISTINCT spelling FROM spellings WHERE folded >= ? AND folded < ? LIMIT 20000",
+            (prefix, prefix + "\uffff"),
+        ).fetchall()
+        return [row[0] for row in rows]
+
     def close(self) -> None:
         if self._db is not None:
             self._db.close()

@@ -32,6 +32,7 @@ class Document:
     speaker: Speaker | None = None
     event: str | None = None
     date: str | None = None
+    talk: str = ""  # shared by the versions of one talk; see `indexer.pipeline.talk_key`
     skipped_pages: tuple[int, ...] = ()  # pages that could not be read; the rest were
 
     def to_dict(self) -> dict:

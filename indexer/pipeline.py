@@ -124,7 +124,17 @@ def build_document(path: Path, catalog: CatalogEntry | None = None) -> Document:
         title=title,
         event=catalog.event if catalog else None,
         date=catalog.date if catalog else None,
+        talk=talk_key(path, catalog),
     )
+
+
+def talk_key(path: Path, catalog: CatalogEntry | None) -> str:
+    """The files of one talk share it: those a catalog gives one item number (the same talk in
+    two languages), and a PPTX and its PDF export (same name, same folder)."""
+    path = Path(path)
+    if catalog and catalog.item:
+        return f"{path.parent}#{catalog.item}"
+    return str(path.with_suffix(""))
 
 
 _JUNK_TITLES = ("powerpoint presentation", "prezentacija", "prezentācija", "slide 1", "untitled")

@@ -24,6 +24,12 @@ def search_json(index, *args):
     return json.loads(result.stdout)
 
 
+def files_of(hits):
+    """The files a search shows: each talk's best file and its other versions."""
+    return {Path(hit["path"]).name for hit in hits} | {
+        Path(v["path"]).name for hit in hits for v in hit.get("versions", [])}
+
+
 def test_index_corpus_then_stats(tmp_path):
     result = run("index", CORPUS, index=tmp_path / "idx")
     assert result.exit_code == 0, result.stderr
@@ -64,7 +70,8 @@ def test_speaker_filter_ignores_case_and_diacritics(corpus_index):
 
 def test_speaker_filter_finds_both_versions_of_a_talk(corpus_index):
     hits = search_json(corpus_index, "LEAN", "--speaker", "Sinkevičius")
-    assert {Path(hit["path"]).name for hit in hits} == {
+    assert len(hits) == 1  # one talk, its other version shown with it
+    assert files_of(hits) == {
         "02_Sinkevicius_LEAN_SODRA_EN.pptx",
         "02_Sinkevicius_LEAN_SODRA_LT.pdf",
     }
@@ -77,20 +84,25 @@ def test_title_slide_spelling_of_a_speaker_also_matches(corpus_index):
 
 def test_human_output_reads_like_grep(corpus_index, monkeypatch):
     monkeypatch.chdir(ROOT)
-    result = run("search", "Rotko", "--limit", 2, index=corpus_index)
+    result = run("search", "Rotko", "--limit", 1, index=corpus_index)
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert len(lines) == 4
-    assert re.match(r"corpus/16_Cacka_Rotko_centrs\.pdf:\d+  .* · Māris Čačka · lv$", lines[0])
-    assert lines[1].startswith("    ") and "Rotko" in lines[1]
+    assert re.match(r"corpus/16_Cacka_Rotko_centrs\.pdf  .* · Māris Čačka · lv$", lines[0])
+    assert len(lines) == 4  # the talk, then its three best pages as path:page and a snippet
+    for line in lines[1:]:
+        assert re.match(r"  corpus/16_Cacka_Rotko_centrs\.pdf:\d+  .*Rotko", line)
     assert "\x1b[" not in result.stdout  # no colour when not a terminal
-    assert re.fullmatch(r"\d+ matching pages \(showing 2\)\n", result.stderr)
+    assert result.stderr == "1 talk, 8 pages match\n"
+    pages = run("search", "Rotko", "--pages", "--limit", 2, "--offset", 1, index=corpus_index)
+    assert re.fullmatch(r"8 matching pages \(showing 2-3\)\n", pages.stderr)
+    assert [line.split(":")[0] for line in pages.stdout.splitlines()[::2]] == [
+        "corpus/16_Cacka_Rotko_centrs.pdf"] * 2
 
 
 def test_no_match_is_not_an_error(corpus_index):
     assert search_json(corpus_index, "zzzzqqq") == []
     result = run("search", "zzzzqqq", index=corpus_index)
-    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "0 matching pages\n")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "0 talks, 0 pages match\n")
 
 
 def test_index_from_environment_variable(corpus_index):
@@ -231,6 +243,6 @@ def test_speakers_lists_each_person_once_with_every_spelling(corpus_index):
 )
 def test_speaker_any_spelling(corpus_index, name, files):
     hits = search_json(corpus_index, "LEAN OR GIS OR savivaldybė", "--speaker", name)
-    assert {Path(hit["path"]).name for hit in hits} == files
+    assert files_of(hits) == files
     in_query = search_json(corpus_index, f'speaker:"{name.split()[-1]}"')
-    assert {Path(hit["path"]).name for hit in in_query} >= files
+    assert files_of(in_query) >= files

@@ -1,0 +1,146 @@
+"""Search people can work with: talks grouped, fields, suggestions, similar, show, inspect."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from conftest import CORPUS
+
+
+def run(index, *args, env=None):
+    return CliRunner(env=env).invoke(main, ["--index", str(index), *map(str, args)],
+                                     catch_exceptions=False)
+
+
+def names(rows):
+    return [Path(row["path"]).name for row in rows]
+
+
+def test_results_are_grouped_by_talk_with_best_pages_and_versions(corpus_index):
+    rows = json.loads(run(corpus_index, "search", "SODRA", "--json").stdout)
+    assert names(rows) == ["02_Sinkevicius_LEAN_SODRA_LT.pdf"]  # both versions: one talk
+    row = rows[0]
+    assert [Path(v["path"]).name for v in row["versions"]] == ["02_Sinkevicius_LEAN_SODRA_EN.pptx"]
+    assert row["versions"][0]["lang"] == "en" and row["versions"][0]["format"] == "pptx"
+    assert 1 <= len(row["pages"]) <= 3
+    assert row["page"] == row["pages"][0]["page"] and row["score"] == row["pages"][0]["score"]
+    assert [p["score"] for p in row["pages"]] == sorted((p["score"] for p in row["pages"]), reverse=True)
+    for page in row["pages"]:
+        assert all(page["snippet"][a:b].lower().startswith("sodr") for a, b in page["matches"])
+
+
+def test_no_collapse_lists_each_file(corpus_index):
+    rows = json.loads(run(corpus_index, "search", "SODRA", "--no-collapse", "--json").stdout)
+    assert sorted(names(rows)) == ["02_Sinkevicius_LEAN_SODRA_EN.pptx", "02_Sinkevicius_LEAN_SODRA_LT.pdf"]
+
+
+def test_paging_through_talks_and_totals(corpus_index):
+    first = run(corpus_index, "search", "savivaldybė", "--limit", 2)
+    second = run(corpus_index, "search", "savivaldybė", "--limit", 2, "--offset", 2, "--json")
+    assert first.stderr.startswith("8 talks, ")  # 9 Lithuanian files, two of them one talk and first.stderr.endswith("match (showing 1-2)\n")
+    heads = [line.split()[0] for line in first.stdout.splitlines() if not line.startswith(" ")]
+    later = names(json.loads(second.stdout))
+    assert len(heads) == 2 and len(later) == 2
+    assert not {Path(h).name for h in heads} & set(later)
+
+
+def test_jsonl_is_one_object_a_line(corpus_index):
+    result = run(corpus_index, "search", "LEAN", "--jsonl", "--limit", 3)
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 3
+    for row in rows:
+        assert set(row) >= {"path", "page", "score", "snippet", "title", "speaker", "lang",
+                            "matches", "pages", "versions"}
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("format:pdf Rotko", {"16_Cacka_Rotko_centrs.pdf"}),
+        ("format:pptx SODRA", {"02_Sinkevicius_LEAN_SODRA_EN.pptx"}),
+        ("lang:en LEAN", {"02_Sinkevicius_LEAN_SODRA_EN.pptx"}),
+        ("title:rotko", {"16_Cacka_Rotko_centrs.pdf"}),
+        ("speaker:stahovska", {"06_Stahovska_sadarbiba_ar_uznemejiem.pptx"}),
+        ("event:pasvaldibas Rotko", {"16_Cacka_Rotko_centrs.pdf"}),
+        ("speaker:mindaugs AND GIS", set()),
+        ("ISO*", {"05_Kozlova_ISO_standarti.pdf"}),
+    ],
+)
+def test_fields_in_the_query(corpus_index, query, expected):
+    rows = json.loads(run(corpus_index, "search", query, "--no-collapse", "--json").stdout)
+    assert set(names(rows)) == expected
+
+
+@pytest.mark.parametrize(
+    "typed, suggested",
+    [("savivaldbe", "savivaldybė"), ("pasvldiba", "pašvaldība"), ("Rotkko", "rotko")],
+)
+def test_did_you_mean(corpus_index, typed, suggested):
+    result = run(corpus_index, "search", typed)
+    assert f"Did you mean: {suggested}\n" in result.stderr
+
+
+def test_no_suggestion_when_the_query_finds_enough(corpus_index):
+    assert "Did you mean" not in run(corpus_index, "search", "LEAN").stderr
+
+
+def test_similar_talks_across_languages(corpus_index):
+    lean = CORPUS / "01_Lencevicius_LEAN_savivaldybe.pptx"
+    rows = json.loads(run(corpus_index, "similar", lean, "--json").stdout)
+    found = names(rows)
+    assert "01_Lencevicius_LEAN_savivaldybe.pptx" not in found
+    assert {"03_Jastremskis_LEAN_savivaldybeje.pptx", "02_Sinkevicius_LEAN_SODRA_LT.pdf"} <= set(found[:4])
+    english = CORPUS / "02_Sinkevicius_LEAN_SODRA_EN.pptx"
+    rows = json.loads(run(corpus_index, "similar", f"{english}:2", "--json").stdout)
+    assert "02_Sinkevicius_LEAN_SODRA_LT.pdf" not in names(rows)  # its own talk
+    assert set(names(rows)) & {"01_Lencevicius_LEAN_savivaldybe.pptx",
+                               "03_Jastremskis_LEAN_savivaldybeje.pptx"}
+
+
+def test_show_a_talk_and_a_slide(corpus_index):
+    path = CORPUS / "16_Cacka_Rotko_centrs.pdf"
+    whole = json.loads(run(corpus_index, "show", path, "--json").stdout)
+    assert whole["speaker"] == "Māris Čačka" and whole["speaker_source"] == "catalog"
+    assert len(whole["page_texts"]) == whole["pages"] == 12
+    one = run(corpus_index, "show", f"{path}:4")
+    assert "--- " in one.stdout and ":4  [lv]" in one.stdout and "Rotko" in one.stdout
+    assert one.stdout.count("\n--- ") == 1
+    missing = run(corpus_index, "show", "nowhere.pdf")
+    assert missing.exit_code == 1 and "is not in the index" in missing.stderr
+
+
+def test_inspect_reads_without_indexing(tmp_path):
+    result = run(tmp_path / "idx", "inspect", CORPUS / "14_Kucas_GIS_savivaldybeje.pptx")
+    assert result.exit_code == 0
+    assert "speaker:     Andrius Kucas (from catalog" in result.stdout
+    assert "--- page 11  [lt]" in result.stdout
+    assert not (tmp_path / "idx").exists()
+    data = json.loads(run(tmp_path / "idx", "inspect", "--json",
+                          CORPUS / "05_Kozlova_ISO_standarti.pdf").stdout)
+    assert data["lang"] == "lv" and data["speaker"]["name"] == "Ilona Kozlova"
+    broken = tmp_path / "empty.pdf"
+    broken.write_bytes(b"")
+    failed = run(tmp_path / "idx", "inspect", broken)
+    assert failed.exit_code == 1 and failed.stderr.strip().endswith("empty.pdf: empty file")
+
+
+def test_stats_count_events_and_years(corpus_index):
+    stats = json.loads(run(corpus_index, "stats", "--json").stdout)
+    assert stats["documents_by_year"] == {"2018": 14}
+    assert list(stats["documents_by_event"].values()) == [14]
+
+
+def test_bold_only_on_a_terminal_without_no_color(corpus_index, monkeypatch):
+    import cli
+
+    monkeypatch.setattr(cli, "use_color", lambda: True)
+    coloured = CliRunner().invoke(main, ["--index", str(corpus_index), "search", "Rotko",
+                                         "--limit", "1"], color=True)
+    assert "\x1b[1mRotko\x1b[0m" in coloured.stdout
+    monkeypatch.undo()
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True, raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not cli.use_color()
