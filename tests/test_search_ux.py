@@ -144,3 +144,16 @@ def test_bold_only_on_a_terminal_without_no_color(corpus_index, monkeypatch):
     monkeypatch.setattr("sys.stdout.isatty", lambda: True, raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     assert not cli.use_color()
+
+
+def test_shell_completion_script_is_available():
+    import shutil
+    import subprocess
+    import sys
+
+    script = shutil.which("archive", path=str(Path(sys.executable).parent))
+    for shell in ("bash", "zsh", "fish"):
+        result = subprocess.run([script], env={"_ARCHIVE_COMPLETE": f"{shell}_source",
+                                               "PATH": "/usr/bin:/bin"},
+                                capture_output=True, text=True, check=True)
+        assert "_ARCHIVE_COMPLETE" in result.stdout
