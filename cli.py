@@ -21,6 +21,7 @@ class Exit(enum.IntEnum):
     ERROR = 1
     USAGE = 2
     PARTIAL = 3  # a bulk run that finished but skipped files
+    INTERRUPTED = 130  # Ctrl-C: what was done is committed
 
 
 def default_index_dir() -> Path:
@@ -95,11 +96,20 @@ def main(ctx: click.Context, index_dir: Path, verbose: int, quiet: bool) -> None
     help="Worker processes reading files (default: one per core).",
 )
 @click.option("--retry-failed", is_flag=True, help="Read files that failed before even if unchanged.")
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write one JSON line per file that failed or lost pages to this file.")
+@click.option("--no-wait", is_flag=True,
+              help="If another `archive index` is writing this index, exit instead of waiting.")
+@click.option("--timeout", default=60, show_default=True, type=click.IntRange(min=1),
+              help="Seconds one file may take to read.")
+@click.option("--memory", default=1024, show_default=True, type=click.IntRange(min=64),
+              help="MB of memory one file may take to read.")
 @json_option
 @click.pass_obj
 def index(
     obj: dict, paths: tuple[Path, ...], rebuild: bool, dry_run: bool, jobs: int | None,
-    retry_failed: bool, as_json: bool,
+    retry_failed: bool, report_file: Path | None, no_wait: bool, timeout: int, memory: int,
+    as_json: bool,
 ) -> None:
     """Bring the index up to date with PATHS (files, and folders searched recursively).
 
@@ -115,7 +125,10 @@ def index(
     index as of its last commit, searchable.
 
     A file that cannot be read is reported on stderr, one line each, and skipped; the run goes
-    on and exits with status 3. It is not read again until it changes (or --retry-failed).
+    on and exits with status 3. It is not read again until it changes (or --retry-failed). Each
+    file is read in a worker process within a time and memory limit (--timeout, --memory); a
+    file that crashes its worker is reported and the run goes on. Ctrl-C commits what is done
+    and stops (status 130); a second index run on the same index waits for the first.
 
     \b
     Examples:
@@ -123,16 +136,26 @@ def index(
       archive index --dry-run ~/slides
       archive --index /tmp/idx index --rebuild --jobs 2 ~/slides/2018-anyksciai
     """
-    from indexer.pipeline import index_paths
+    from indexer.pipeline import Interrupted, index_paths
+    from indexer.workers import Limits
 
     show_progress = not obj["quiet"] and not as_json and not dry_run and sys.stderr.isatty()
+
+    def waiting() -> None:
+        click.echo(f"archive: another `archive index` is writing {obj['index_dir']}; waiting "
+                   "for it to finish (or run with --no-wait)", err=True)
+
     try:
         report = index_paths(
             list(paths), obj["index_dir"], rebuild=rebuild, dry_run=dry_run, jobs=jobs,
             retry_failed=retry_failed, on_progress=_ProgressLine() if show_progress else None,
+            limits=Limits(seconds=timeout, memory_mb=memory), wait=not no_wait, on_wait=waiting,
         )
     except ArchiveError as exc:
         raise click.ClickException(str(exc)) from exc
+    except Interrupted as exc:
+        click.echo(f"archive: {exc}", err=True)
+        sys.exit(Exit.INTERRUPTED)
     finally:
         if show_progress:
             click.echo("\r\033[K", nl=False, err=True)
@@ -141,6 +164,10 @@ def index(
         return
     for failure in report.failures:
         click.echo(f"archive: {display_path(failure.path)}: {failure.reason}", err=True)
+    if report_file:
+        with report_file.open("w", encoding="utf-8") as fh:
+            for row in report.problems():
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     if as_json:
         print_json(report.to_dict())
     else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -16,7 +17,9 @@ from pathlib import Path
 from typing import Protocol
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
+from whoosh.util.filelock import FcntlLock
 
 from archive.analysis import PageTerms, page_terms, tokens
 from archive.errors import ArchiveError, IndexBusy, IndexNotFound, SchemaMismatch
@@ -57,6 +60,40 @@ class DocumentLike(Protocol):
     pages: Sequence[PageLike]
 
 
+class _ProcessLock(FcntlLock):
+    """Whoosh's write lock as a POSIX record lock (lockf), which belongs to one process: the
+    worker processes forked while it is held do not inherit it, so a writer killed with its
+    workers still running leaves no stale lock behind."""
+
+    def acquire(self, blocking=False):
+        import errno
+        import fcntl
+
+        self.fd = os.open(self.filename, os.O_CREAT | os.O_WRONLY)
+        try:
+            fcntl.lockf(self.fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+        except OSError as exc:
+            os.close(self.fd)
+            self.fd = None
+            if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                raise
+            return False
+        self.locked = True
+        return True
+
+    def release(self):
+        import fcntl
+
+        fcntl.lockf(self.fd, fcntl.LOCK_UN)
+        os.close(self.fd)
+        self.fd = None
+
+
+class _Storage(FileStorage):
+    def lock(self, name):
+        return _ProcessLock(self._fpath(name))
+
+
 class Archive:
     """An open index. Get one with `Archive.open` or `Archive.create`."""
 
@@ -81,7 +118,7 @@ class Archive:
                 f"{SCHEMA_VERSION}: run `archive index --rebuild PATH` to rebuild it"
             )
         try:
-            ix = whoosh_index.open_dir(str(directory))
+            ix = _Storage(str(directory)).open_index()
         except Exception as exc:  # Whoosh raises many kinds on a damaged index
             raise ArchiveError(f"cannot open the index at {directory}: {exc}") from exc
         return cls(directory, ix)
@@ -93,7 +130,7 @@ class Archive:
         directory.mkdir(parents=True, exist_ok=True)
         if whoosh_index.exists_in(str(directory)):
             raise ArchiveError(f"{directory} already holds an index")
-        ix = whoosh_index.create_in(str(directory), build_schema())
+        ix = _Storage(str(directory)).create_index(build_schema())
         Vocabulary(directory, create=True).close()
         (directory / META_FILE).write_text(
             json.dumps({"schema_version": SCHEMA_VERSION}) + "\n", encoding="utf-8"

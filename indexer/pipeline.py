@@ -9,16 +9,20 @@ stops keeps what it committed (the manifest is written after each commit).
 
 from __future__ import annotations
 
-import multiprocessing
+import fcntl
 import os
+import signal
+import threading
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from archive import manifest
 from archive.analysis import PageTerms, page_terms
+from archive.errors import IndexBusy
 from archive.manifest import FileRecord
 from archive.store import Archive, rebuilding
 from indexer.catalog import CatalogEntry, load_catalog
@@ -28,10 +32,10 @@ from indexer.language import tag_pages
 from indexer.model import Document
 from indexer.plan import Plan, Seen, make_plan
 from indexer.speakers import tag_speaker
+from indexer.workers import FileTooSlow, Limits, run_isolated
 
 BATCH_FILES = 500  # files written between commits
 BATCH_SECONDS = 30.0  # or this long, whichever comes first
-IN_FLIGHT_PER_JOB = 4  # files handed to each worker ahead of the writer
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,7 @@ class IndexReport:
     pages_by_lang: Counter = field(default_factory=Counter)
     documents_by_lang: Counter = field(default_factory=Counter)
     skipped_pages: int = 0  # unreadable pages inside files that were indexed
+    partial: list[tuple[str, tuple[int, ...]]] = field(default_factory=list)  # (path, pages)
     seconds: float = 0.0
     plan: Plan | None = None
 
@@ -68,6 +73,14 @@ class IndexReport:
     def files(self) -> int:
         """Files read and indexed in this run."""
         return sum(self.documents_by_lang.values())
+
+    def problems(self) -> list[dict]:
+        """One record per file that failed or was indexed without some of its pages."""
+        return [{"path": f.path, "status": "failed", "reason": f.reason} for f in self.failures] + [
+            {"path": path, "status": "partial", "reason": "some pages could not be read",
+             "skipped_pages": list(pages)}
+            for path, pages in self.partial
+        ]
 
     def to_dict(self) -> dict:
         return {
@@ -157,6 +170,10 @@ def process(task: Task) -> Outcome:
         terms = tuple(page_terms(page.text, page.lang) for page in doc.pages)
     except ExtractionError as exc:
         return Outcome(task.file, failure=Failure(exc.path, exc.reason))
+    except FileTooSlow:
+        return Outcome(task.file, failure=Failure(path, "took longer than the time limit"))
+    except MemoryError:
+        return Outcome(task.file, failure=Failure(path, "needed more than the memory limit"))
     except Exception as exc:  # a bug or a library's surprise: one file fails, the run goes on
         return Outcome(task.file, failure=Failure(path, f"{type(exc).__name__}: {one_line(exc)}"))
     return Outcome(task.file, doc=doc, terms=terms)
@@ -196,19 +213,34 @@ def index_paths(
     dry_run: bool = False,
     retry_failed: bool = False,
     jobs: int | None = None,
+    limits: Limits | None = None,
     on_progress: Callable[[Progress], None] | None = None,
+    wait: bool = True,
+    on_wait: Callable[[], None] | None = None,
 ) -> IndexReport:
     """Bring the index at INDEX_DIR up to date with the files under ROOTS.
 
     Files gone from under ROOTS leave the index; files elsewhere are left alone. With REBUILD
     a new index is built from ROOTS alone and replaces the old one when complete; with DRY_RUN
-    nothing is written and the report's plan says what would be done.
+    nothing is written and the report's plan says what would be done. One run at a time writes
+    an index: another waits for it (ON_WAIT is called once, when it starts waiting), or with
+    WAIT false fails with IndexBusy.
     """
     started = time.perf_counter()
     report = IndexReport()
+    if dry_run:
+        return _index(roots, index_dir, report, started, rebuild, True, retry_failed, jobs,
+                      limits, on_progress)
+    with run_lock(index_dir, wait=wait, on_wait=on_wait):
+        return _index(roots, index_dir, report, started, rebuild, False, retry_failed, jobs,
+                      limits, on_progress)
+
+
+def _index(roots, index_dir, report, started, rebuild, dry_run, retry_failed, jobs, limits,
+           on_progress) -> IndexReport:
     if rebuild and not dry_run:
         with rebuilding(index_dir) as archive:
-            _run(archive, {}, roots, report, retry_failed, jobs, on_progress, started)
+            _run(archive, {}, roots, report, retry_failed, jobs, limits, on_progress, started)
     else:
         if dry_run:
             try:
@@ -223,7 +255,8 @@ def index_paths(
                 report.plan = make_plan(roots, records, retry_failed)
                 _count_plan(report, report.plan)
             else:
-                _run(archive, records, roots, report, retry_failed, jobs, on_progress, started)
+                _run(archive, records, roots, report, retry_failed, jobs, limits, on_progress,
+                     started)
         finally:
             if archive is not None:
                 archive.close()
@@ -242,7 +275,7 @@ def _count_plan(report: IndexReport, plan: Plan, reading: bool = False) -> None:
     report.removed = len(plan.remove)
 
 
-def _run(archive, records, roots, report, retry_failed, jobs, on_progress, started) -> None:
+def _run(archive, records, roots, report, retry_failed, jobs, limits, on_progress, started):
     plan = make_plan(roots, records, retry_failed)
     report.plan = plan
     _count_plan(report, plan, reading=True)
@@ -266,23 +299,83 @@ def _run(archive, records, roots, report, retry_failed, jobs, on_progress, start
 
     files = plan.extract
     tasks = (Task(file, catalogs.entry(Path(file.path))) for file in files)
-    outcomes = _outcomes(tasks, jobs or default_jobs())
+    outcomes = _outcomes(tasks, jobs or default_jobs(), limits or Limits())
     done = 0
     pending = True
-    while pending:
-        pending = False
-        batch_started = time.perf_counter()
-        with archive.writer() as writer:
-            for outcome in outcomes:
-                done += 1
-                _write(writer, outcome, records, report, outcome.file.path in new)
-                if on_progress:
-                    on_progress(Progress(done, len(files), report.pages,
-                                         time.perf_counter() - started))
-                if done % BATCH_FILES == 0 or time.perf_counter() - batch_started > BATCH_SECONDS:
-                    pending = True
-                    break
-        manifest.save(directory, records)
+    with _StopOnInterrupt() as stop:
+        while pending and not stop.requested:
+            pending = False
+            batch_started = time.perf_counter()
+            with archive.writer() as writer:
+                for outcome in outcomes:
+                    done += 1
+                    _write(writer, outcome, records, report, outcome.file.path in new)
+                    if on_progress:
+                        on_progress(Progress(done, len(files), report.pages,
+                                             time.perf_counter() - started))
+                    if stop.requested:
+                        break  # commit what is done, then stop
+                    if done % BATCH_FILES == 0 or time.perf_counter() - batch_started > BATCH_SECONDS:
+                        pending = True
+                        break
+            manifest.save(directory, records)
+        if stop.requested:
+            outcomes.close()
+            raise Interrupted(done, len(files))
+
+
+@contextmanager
+def run_lock(index_dir: Path, *, wait: bool, on_wait: Callable[[], None] | None):
+    """Held for a whole index run: a lock file beside the index folder (which a rebuild
+    replaces). A POSIX record lock: it dies with the process, and the worker processes forked
+    while it is held do not inherit it."""
+    index_dir = Path(index_dir)
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    with open(index_dir.with_name(index_dir.name + ".lock"), "w") as handle:
+        try:
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            if not wait:
+                raise IndexBusy(
+                    f"another `archive index` is writing {index_dir}; try again when it ends"
+                ) from None
+            if on_wait:
+                on_wait()
+            fcntl.lockf(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.lockf(handle, fcntl.LOCK_UN)
+
+
+class Interrupted(Exception):
+    """Ctrl-C: what was read is committed, the rest is left for the next run."""
+
+    def __init__(self, done: int, total: int):
+        self.done, self.total = done, total
+        super().__init__(f"interrupted: {done} of {total} files committed; run again to carry on")
+
+
+class _StopOnInterrupt:
+    """Turns Ctrl-C (SIGINT) into a request to stop between two files, so that no file is
+    half written; a second Ctrl-C stops at once (the last commit stands)."""
+
+    def __enter__(self):
+        self.requested = False
+        self._previous = None
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, signum, frame):
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def __exit__(self, *exc):
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+        return False
 
 
 def _write(writer, outcome: Outcome, records: dict[str, FileRecord], report: IndexReport,
@@ -304,22 +397,16 @@ def _write(writer, outcome: Outcome, records: dict[str, FileRecord], report: Ind
         report.updated += 1
     report.pages += len(doc.pages)
     report.skipped_pages += len(doc.skipped_pages)
+    if doc.skipped_pages:
+        report.partial.append((doc.path, doc.skipped_pages))
     report.documents_by_lang[doc.lang or "none"] += 1
     report.pages_by_lang.update(page.lang or "none" for page in doc.pages)
 
 
-def _outcomes(tasks, jobs: int):
-    """The outcome of each task, in order, with at most a few files per worker in flight."""
-    if jobs <= 1:
-        for task in tasks:
-            yield process(task)
-        return
-    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    with context.Pool(jobs) as pool:
-        in_flight: deque = deque()
-        for task in tasks:
-            in_flight.append(pool.apply_async(process, (task,)))
-            if len(in_flight) >= jobs * IN_FLIGHT_PER_JOB:
-                yield in_flight.popleft().get()
-        while in_flight:
-            yield in_flight.popleft().get()
+def _outcomes(tasks, jobs: int, limits: Limits):
+    """The outcome of each task, in order, each file read in a worker process."""
+    return run_isolated(process, tasks, jobs, limits, _failed)
+
+
+def _failed(task: Task, reason: str) -> Outcome:
+    return Outcome(task.file, failure=Failure(task.file.path, reason))

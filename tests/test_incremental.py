@@ -3,6 +3,7 @@
 import json
 import os
 import shutil
+import signal
 
 import pytest
 from click.testing import CliRunner
@@ -148,26 +149,30 @@ def test_one_job_and_two_jobs_give_the_same_index(tmp_path):
     assert stored(one) == stored(two)
 
 
-def test_a_run_that_stops_keeps_its_committed_batches(folder, tmp_path, monkeypatch):
+def test_ctrl_c_commits_what_is_done_and_the_next_run_carries_on(folder, tmp_path):
     index = tmp_path / "idx"
-    monkeypatch.setattr(pipeline, "BATCH_FILES", 1)
-    real = pipeline.process
-    calls = []
 
-    def failing(task):
-        calls.append(task)
-        if len(calls) == 3:
-            raise KeyboardInterrupt
-        return real(task)
+    def interrupt_after_two(progress):
+        if progress.done == 2:
+            os.kill(os.getpid(), signal.SIGINT)
 
-    monkeypatch.setattr(pipeline, "process", failing)
-    with pytest.raises(KeyboardInterrupt):
-        index_paths([folder], index, jobs=1)
-    assert len(manifest.load(index)) == 2  # two batches committed before the stop
-    monkeypatch.setattr(pipeline, "process", real)
+    with pytest.raises(pipeline.Interrupted) as info:
+        index_paths([folder], index, jobs=1, on_progress=interrupt_after_two)
+    assert (info.value.done, info.value.total) == (2, 3)
+    assert len(manifest.load(index)) == 2
     report = index_paths([folder], index, jobs=1)
     assert counts(report) == (1, 0, 0, 0, 2, 0, 0)
     assert len(stored(index)) == sum(r.pages for r in manifest.load(index).values())
+
+
+def test_batches_are_committed_as_they_go(folder, tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "BATCH_FILES", 1)
+    saved = []
+    real_save = pipeline.manifest.save
+    monkeypatch.setattr(pipeline.manifest, "save",
+                        lambda d, records: saved.append(len(records)) or real_save(d, records))
+    index_paths([folder], tmp_path / "idx", jobs=1)
+    assert saved == [0, 1, 2, 3, 3]  # after the quick commit, then one per batch
 
 
 def test_progress_is_reported_but_not_shown_when_piped(folder, tmp_path):

@@ -19,6 +19,19 @@ from indexer.model import Document
 EXTRACTORS = {
     ".pdf": ("pdf", "indexer.extract.pdf"),
     ".pptx": ("pptx", "indexer.extract.pptx"),
+    ".ppsx": ("pptx", "indexer.extract.pptx"),  # slideshow
+    ".pptm": ("pptx", "indexer.extract.pptx"),  # macro-enabled
+    ".ppsm": ("pptx", "indexer.extract.pptx"),
+    ".potx": ("pptx", "indexer.extract.pptx"),  # template
+    ".potm": ("pptx", "indexer.extract.pptx"),
+}
+# Presentations in formats the archive cannot read: found in a folder, they are reported.
+UNSUPPORTED = {
+    ".ppt": "legacy PowerPoint (.ppt)",
+    ".pps": "legacy PowerPoint (.pps)",
+    ".pot": "legacy PowerPoint (.pot)",
+    ".odp": "OpenDocument presentation (.odp)",
+    ".key": "Keynote (.key)",
 }
 
 _SIGNATURES = (
@@ -29,13 +42,17 @@ _SIGNATURES = (
 
 
 def is_supported(path: Path) -> bool:
-    return path.suffix.lower() in EXTRACTORS
+    """Whether PATH is a presentation the archive reads, or one it reports it cannot read."""
+    return path.suffix.lower() in EXTRACTORS or path.suffix.lower() in UNSUPPORTED
 
 
 def extract(path: Path) -> Document:
     path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in UNSUPPORTED:
+        raise ExtractionError(path, f"unsupported format: {UNSUPPORTED[suffix]}")
     try:
-        fmt, module_name = EXTRACTORS[path.suffix.lower()]
+        fmt, module_name = EXTRACTORS[suffix]
     except KeyError:
         raise ExtractionError(path, f"unsupported format {path.suffix or '(no extension)'}") from None
     _check_content(path, fmt)

@@ -1,0 +1,128 @@
+"""Worker processes that read files in isolation: each file within a time and a memory limit,
+and a file that kills its worker (a library's segfault, the kernel's out-of-memory killer) is
+reported and the run goes on with a new worker.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+
+IN_FLIGHT_PER_JOB = 4  # files handed to each worker ahead of the writer
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    seconds: int = 60  # per file
+    memory_mb: int = 1024  # per file, on top of what the worker holds before it starts
+
+
+class FileTooSlow(Exception):
+    pass
+
+
+def _on_alarm(signum, frame):
+    raise FileTooSlow
+
+
+def _init_worker(limits: Limits) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    signal.signal(signal.SIGALRM, _on_alarm)
+    with open("/proc/self/statm") as fh:  # Linux: the address space already mapped
+        mapped = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    limit = mapped + limits.memory_mb * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _limited(work: Callable, task, seconds: int):
+    signal.alarm(seconds)
+    try:
+        return work(task)
+    finally:
+        signal.alarm(0)
+
+
+def run_isolated(
+    work: Callable, tasks: Iterable, jobs: int, limits: Limits, failed: Callable
+) -> Iterator:
+    """WORK(task) for each task, in order, in worker processes. FAILED(task, reason) makes the
+    result of a task whose worker died or stopped answering."""
+    pool = _Pool(work, jobs, limits)
+    in_flight: deque = deque()
+    try:
+        for task in tasks:
+            in_flight.append((task, pool.submit(task)))
+            while len(in_flight) >= jobs * IN_FLIGHT_PER_JOB:
+                yield _next(pool, in_flight, limits, failed)
+        while in_flight:
+            yield _next(pool, in_flight, limits, failed)
+    finally:
+        pool.shutdown()
+
+
+def _next(pool: _Pool, in_flight: deque, limits: Limits, failed: Callable):
+    task, future = in_flight.popleft()
+    # A task may wait behind the others in flight before its own clock starts.
+    patience = limits.seconds * (IN_FLIGHT_PER_JOB + 1) + 30
+    try:
+        return future.result(timeout=patience)
+    except BrokenProcessPool:
+        # Some file in flight killed its worker; try each again alone to find which.
+        waiting = [task] + [t for t, _ in in_flight]
+        in_flight.clear()
+        pool.restart()
+        first = _alone(pool, task, limits, failed)
+        for other in waiting[1:]:
+            in_flight.append((other, pool.submit(other)))
+        return first
+    except FutureTimeout:
+        pool.restart(kill=True)
+        waiting = [t for t, _ in in_flight]
+        in_flight.clear()
+        for other in waiting:
+            in_flight.append((other, pool.submit(other)))
+        return failed(task, f"stopped answering for {patience} s and was given up")
+
+
+def _alone(pool: _Pool, task, limits: Limits, failed: Callable):
+    try:
+        return pool.submit(task).result(timeout=limits.seconds + 30)
+    except BrokenProcessPool:
+        pool.restart()
+        return failed(task, "the process reading it crashed (out of memory or a library fault)")
+    except FutureTimeout:
+        pool.restart(kill=True)
+        return failed(task, f"stopped answering for {limits.seconds + 30} s and was given up")
+
+
+class _Pool:
+    def __init__(self, work: Callable, jobs: int, limits: Limits):
+        self.work, self.jobs, self.limits = work, jobs, limits
+        self.context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+        self._start()
+
+    def _start(self) -> None:
+        self.executor = ProcessPoolExecutor(
+            self.jobs, mp_context=self.context, initializer=_init_worker, initargs=(self.limits,)
+        )
+
+    def submit(self, task):
+        return self.executor.submit(_limited, self.work, task, self.limits.seconds)
+
+    def restart(self, kill: bool = False) -> None:
+        if kill:
+            for process in list(getattr(self.executor, "_processes", {}).values()):
+                process.kill()
+        self.executor.shutdown(wait=True, cancel_futures=True)
+        self._start()
+
+    def shutdown(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
