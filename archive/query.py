@@ -222,18 +222,24 @@ def search_talks(
         query, matched = expand(archive, text, exact_only=exact)
         results = searcher.search(query, filter=filter_, limit=None, optimize=False,
                                   groupedby={"group": sorting.FieldFacet(key)})
-        group_of = {doc: group for group, docs in results.groups("group").items() for doc in docs}
-        order: dict[str, list] = {}
-        for hit in results:  # best first
-            pages = order.setdefault(group_of[hit.docnum], [])
-            if len(pages) < pages_per_file:
-                pages.append(hit)
+        order = _best_pages_by_group(results, pages_per_file)
         chosen = list(order.values())[offset:] if limit is None else list(order.values())[offset : offset + limit]
         entries = [
             to_file_hit([to_hit(hit, matched) for hit in hits], _versions(searcher, hits[0]))
             for hits in chosen
         ]
         return Grouped(entries, total_files=len(order), total_pages=len(results))
+
+
+def _best_pages_by_group(results, per_group: int) -> dict[str, list]:
+    """The hits of a search grouped by its "group" facet, groups and hits best first."""
+    group_of = {doc: group for group, docs in results.groups("group").items() for doc in docs}
+    order: dict[str, list] = {}
+    for hit in results:
+        pages = order.setdefault(group_of[hit.docnum], [])
+        if len(pages) < per_group:
+            pages.append(hit)
+    return order
 
 
 def _versions(searcher, hit) -> list[Version]:
@@ -302,12 +308,7 @@ def similar(archive: Archive, path: str, page: int | None = None, limit: int = 1
         query = wq.Or([wq.Term("exact", term) for term in terms])
         results = searcher.search(query, limit=None, mask=wq.Term("talk", talk),
                                   groupedby={"group": sorting.FieldFacet("talk")})
-        group_of = {doc: group for group, docs in results.groups("group").items() for doc in docs}
-        order: dict[str, list] = {}
-        for hit in results:
-            pages_of_talk = order.setdefault(group_of[hit.docnum], [])
-            if len(pages_of_talk) < 3:
-                pages_of_talk.append(hit)
+        order = _best_pages_by_group(results, 3)
         matched = Matched(exact=set(terms))
         entries = [to_file_hit([to_hit(h, matched) for h in hits], _versions(searcher, hits[0]))
                    for hits in list(order.values())[:limit]]

@@ -312,3 +312,16 @@ def test_two_indexers_and_searches_at_once(tmp_path):
                            str(index), "index", "--no-wait", str(folder)], cwd=ROOT,
                           capture_output=True, text=True)
     assert busy.returncode == 0  # nobody else writing now: it runs
+
+
+def test_no_wait_says_why_when_another_index_run_is_writing(tmp_path):
+    from indexer.pipeline import run_lock
+
+    index = tmp_path / "idx"
+    with run_lock(index, wait=False, on_wait=None):  # held by this process, as a run would
+        busy = subprocess.run([sys.executable, "-c", "from cli import main; main()", "--index",
+                               str(index), "index", "--no-wait", str(PDF)], cwd=ROOT,
+                              capture_output=True, text=True)
+    assert busy.returncode == 1
+    assert busy.stderr.strip().splitlines() == [
+        f"Error: another `archive index` is writing {index}; try again when it ends"]
