@@ -7,7 +7,12 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 from whoosh.analysis import Token
-from whoosh.highlight import FIRST, BasicFragmentScorer, ContextFragmenter, top_fragments
+from whoosh.highlight import (
+    FIRST,
+    BasicFragmentScorer,
+    ContextFragmenter,
+    top_fragments,
+)
 
 from archive.analysis import tokens
 from archive.text import fold, name_key

@@ -3,8 +3,12 @@
 import unicodedata
 from functools import lru_cache
 
+# Entries kept by each per-word cache (folding, keys, lemmas, language evidence): enough for the
+# words that recur, and a bound on memory however large the archive grows.
+WORD_CACHE = 50_000
 
-@lru_cache(maxsize=500_000)
+
+@lru_cache(maxsize=WORD_CACHE)
 def fold(text: str) -> str:
     """Lower-case TEXT and drop its diacritics: "Čačka" -> "cacka". Cached: it is called for
     every word indexed and searched."""

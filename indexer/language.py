@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from archive.text import fold
+from archive.text import WORD_CACHE, fold
 from indexer.model import Page
 
 LANGUAGES = ("lv", "lt", "en")
@@ -133,7 +133,7 @@ def detect(text: str) -> Detection:
     return Detection(best, round(confidence, 3))
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=WORD_CACHE)
 def _dictionaries_knowing(word: str) -> tuple[str, ...]:
     """The languages whose dictionary lists WORD."""
     from archive.analysis import lemmas
@@ -176,7 +176,7 @@ def ngram_log_likelihood(lowered: list[str], folded: bool) -> dict[str, float]:
     return totals
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE)
 def _word_log_likelihood(word: str, folded: bool) -> tuple[float, ...]:
     padded = f" {word} "
     grams = [padded[i : i + n] for n in (1, 2, 3) for i in range(len(padded) - n + 1)]

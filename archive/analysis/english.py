@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from archive.text import WORD_CACHE
+
 
 @lru_cache(maxsize=1)
 def _stemmer():
@@ -12,7 +14,7 @@ def _stemmer():
     return snowballstemmer.stemmer("english")
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE)
 def key(word: str) -> str:
     return _stemmer().stemWord(word)
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from archive.text import WORD_CACHE
+
 
 @lru_cache(maxsize=None)
 def _simplemma():
@@ -21,12 +23,12 @@ def _simplemma():
 LOW_MEMORY = True
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE)
 def is_known(word: str, lang: str) -> bool:
     return _simplemma().is_known(word, lang=lang, low_memory=LOW_MEMORY)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE)
 def lemma(word: str, lang: str) -> str:
     """The lemma of WORD (WORD itself when unknown). For Latvian the dictionary's greedy mode
     takes participles on to their verb ("strādājošs" -> "strādāt"), but a verbal noun stays one

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from archive.analysis import lemmas
 from archive.analysis.rules import Tables, by_length, ends_with_any, strip
-from archive.text import fold
+from archive.text import WORD_CACHE, fold
 
 LANG = "lt"
 _PRESENT_ACTIVE = (
@@ -135,14 +135,14 @@ def _rule_key(word: str, t: Tables) -> str:
     return nominal_root(word, t)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE)
 def key(word: str) -> str:
     """The rule key of a lower-case word."""
     lemma = _suppletive(word)
     return verb_key(lemma) if lemma else _rule_key(word, PLAIN)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE)
 def folded_key(word: str) -> str:
     """The rule key, without diacritics, of a word typed without them."""
     return fold(_rule_key(word, FOLDED))
@@ -164,7 +164,7 @@ def _suppletive(word: str) -> str | None:
     return "nebūti" if word == "nėra" else None
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=WORD_CACHE)
 def index_key(word: str) -> str:
     """The key of a lower-case word, by its dictionary lemma when the dictionary knows it."""
     lemma = _suppletive(word) or lemmatize(word)

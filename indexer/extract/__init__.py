@@ -14,7 +14,6 @@ from pathlib import Path
 from indexer.errors import ExtractionError
 from indexer.model import Document
 
-
 # suffix -> (format name, module that reads it); modules are imported only when needed
 EXTRACTORS = {
     ".pdf": ("pdf", "indexer.extract.pdf"),
