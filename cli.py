@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -293,27 +294,20 @@ def search(
     """
     from archive.query import search as search_pages
     from archive.query import search_talks, suggest
-    from archive.store import Archive
 
     text = " ".join(query)
-    try:
-        archive = Archive.open(obj["index_dir"])
-        try:
-            if by_page:
-                entries, total = search_pages(archive, text, lang=lang, speaker=speaker,
-                                              limit=limit, offset=offset, exact=exact)
-                counted = _plural(total, "matching page")
-            else:
-                grouped = search_talks(archive, text, lang=lang, speaker=speaker, limit=limit,
-                                       offset=offset, exact=exact, collapse=collapse)
-                entries, total = grouped.files, grouped.total_files
-                counted = (f"{_plural(total, 'talk' if collapse else 'file')}, "
-                           f"{_plural(grouped.total_pages, 'page')} match")
-            suggestion = suggest(archive, text) if total < 3 and not exact else None
-        finally:
-            archive.close()
-    except ArchiveError as exc:
-        raise click.ClickException(str(exc)) from exc
+    with opened(obj) as archive:
+        if by_page:
+            entries, total = search_pages(archive, text, lang=lang, speaker=speaker,
+                                          limit=limit, offset=offset, exact=exact)
+            counted = _plural(total, "matching page")
+        else:
+            grouped = search_talks(archive, text, lang=lang, speaker=speaker, limit=limit,
+                                   offset=offset, exact=exact, collapse=collapse)
+            entries, total = grouped.files, grouped.total_files
+            counted = (f"{_plural(total, 'talk' if collapse else 'file')}, "
+                       f"{_plural(grouped.total_pages, 'page')} match")
+        suggestion = suggest(archive, text) if total < 3 and not exact else None
     if as_json or jsonl:
         rows = [entry.to_dict() for entry in entries]
         if jsonl:
@@ -433,11 +427,17 @@ def _path_and_page(spec: str) -> tuple[str, int | None]:
     return str(Path(path).absolute()), int(page) if page else None
 
 
-def _open(obj: dict):
+@contextmanager
+def opened(obj: dict):
+    """The index, open for reading; any ArchiveError becomes a one-line error and exit 1."""
     from archive.store import Archive
 
     try:
-        return Archive.open(obj["index_dir"])
+        archive = Archive.open(obj["index_dir"])
+        try:
+            yield archive
+        finally:
+            archive.close()
     except ArchiveError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -458,11 +458,8 @@ def show(obj: dict, spec: str, as_json: bool) -> None:
     from archive.query import stored_pages
 
     path, page = _path_and_page(spec)
-    archive = _open(obj)
-    try:
+    with opened(obj) as archive:
         pages = stored_pages(archive, path, page)
-    finally:
-        archive.close()
     if not pages:
         raise click.ClickException(f"{spec} is not in the index (see `archive stats`)")
     first = pages[0]
@@ -500,13 +497,8 @@ def similar(obj: dict, spec: str, limit: int, as_json: bool) -> None:
     from archive.query import similar as find_similar
 
     path, page = _path_and_page(spec)
-    archive = _open(obj)
-    try:
+    with opened(obj) as archive:
         grouped = find_similar(archive, path, page, limit=limit)
-    except ArchiveError as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        archive.close()
     if as_json:
         print_json([entry.to_dict() for entry in grouped.files])
         return
@@ -577,16 +569,9 @@ def speakers(obj: dict, as_json: bool) -> None:
       archive search LEAN --speaker mindaugs
     """
     from archive.query import speakers as collect
-    from archive.store import Archive
 
-    try:
-        archive = Archive.open(obj["index_dir"])
-        try:
-            people = collect(archive)
-        finally:
-            archive.close()
-    except ArchiveError as exc:
-        raise click.ClickException(str(exc)) from exc
+    with opened(obj) as archive:
+        people = collect(archive)
     if as_json:
         print_json([person.to_dict() for person in people])
         return
@@ -612,16 +597,9 @@ def stats(obj: dict, as_json: bool) -> None:
       archive stats --json
     """
     from archive.query import stats as collect
-    from archive.store import Archive
 
-    try:
-        archive = Archive.open(obj["index_dir"])
-        try:
-            result = collect(archive)
-        finally:
-            archive.close()
-    except ArchiveError as exc:
-        raise click.ClickException(str(exc)) from exc
+    with opened(obj) as archive:
+        result = collect(archive)
     if as_json:
         print_json(result.to_dict())
         return

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from archive import manifest
 from archive.analysis import PageTerms, page_terms
-from archive.errors import IndexBusy
+from archive.errors import IndexBusy, IndexNotFound
 from archive.manifest import FileRecord
 from archive.store import Archive, rebuilding
 from indexer.catalog import CatalogEntry, load_catalog
@@ -245,8 +245,8 @@ def _index(roots, index_dir, report, started, rebuild, dry_run, retry_failed, jo
         if dry_run:
             try:
                 archive = Archive.open(index_dir)
-            except Exception:
-                archive = None
+            except IndexNotFound:
+                archive = None  # nothing indexed yet: every file would be added
         else:
             archive = Archive.open_or_create(index_dir)
         records = {} if rebuild or archive is None else manifest.load(index_dir)
