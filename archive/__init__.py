@@ -1,5 +1,9 @@
 """The searchable store: the only package that knows Whoosh."""
 
-from archive.errors import ArchiveError, IndexBusy, IndexNotFound, SchemaMismatch
+from archive.startup import import_whoosh
+
+import_whoosh()  # before any module of the archive imports Whoosh: see archive.startup
+
+from archive.errors import ArchiveError, IndexBusy, IndexNotFound, SchemaMismatch  # noqa: E402
 
 __all__ = ["ArchiveError", "IndexBusy", "IndexNotFound", "SchemaMismatch"]

@@ -74,6 +74,8 @@ class _Expander:
             if lang != "en" or (word.isascii() and not own["en"]):
                 own[lang].add(query_key(word, lang))
         for lang in LANGUAGES:
+            if lang == "en" and not word.isascii():
+                continue  # English keys are of ASCII words: nothing folds into them
             for key_lang, key in self.vocabulary.keys(folded_key(word, lang)):
                 if key_lang == lang:
                     folded[lang].add(key)

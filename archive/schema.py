@@ -18,7 +18,7 @@ from whoosh.support.charset import accent_map
 from archive.analysis import LANGUAGES
 
 # Bump when the fields or their analysis change: an index of another version must be rebuilt.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 STEM_FIELDS = {lang: f"stem_{lang}" for lang in LANGUAGES}
 
 
@@ -36,7 +36,9 @@ def build_schema() -> Schema:
     terms = SpaceSeparatedTokenizer()
     return Schema(
         key=ID(unique=True),  # "path#page": one per page
-        path=ID(stored=True),  # every page of a file shares it, so a file is replaced as one
+        # Every page of a file shares its path, so a file is replaced as one. Search groups
+        # pages by path or talk: a column reads one page's value without scanning every term.
+        path=ID(stored=True, sortable=True),
         format=ID(stored=True),
         title=TEXT(stored=True, analyzer=name_analyzer()),
         speaker=STORED(),
@@ -47,11 +49,11 @@ def build_schema() -> Schema:
         event=TEXT(stored=True, analyzer=name_analyzer()),
         date=STORED(),
         year=NUMERIC(int, stored=True),
-        talk=ID(stored=True),  # the files that are one talk (PPTX and PDF, two languages) share it
+        talk=ID(stored=True, sortable=True),  # the files that are one talk (PPTX and PDF, two languages) share it
         doc_lang=ID(stored=True),
         languages=STORED(),  # the document's languages: {language: share of its words}
         lang=ID(stored=True),  # the page's own language; "none" when it has no text to tell
-        page=NUMERIC(int, stored=True),
+        page=STORED(),  # never searched: a numeric field would index 8 terms a page
         pages=STORED(),
         content=STORED(),  # the page's text, for snippets
         keys=STORED(),  # the key of each word of content, in order, for highlighting
