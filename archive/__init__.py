@@ -4,6 +4,6 @@ from archive.startup import import_whoosh
 
 import_whoosh()  # before any module of the archive imports Whoosh: see archive.startup
 
-from archive.errors import ArchiveError, IndexBusy, IndexNotFound, SchemaMismatch  # noqa: E402
+from archive.errors import ArchiveError, IndexBusy, IndexNotFound, SchemaMismatch
 
 __all__ = ["ArchiveError", "IndexBusy", "IndexNotFound", "SchemaMismatch"]
