@@ -30,7 +30,11 @@ from archive.vocabulary import Vocabulary
 logger = logging.getLogger(__name__)
 
 META_FILE = "archive.json"
-WRITER_MB = 48  # the writer's buffer of postings before it spills to disk: bounds its memory
+# The writer's buffer of postings (Whoosh's estimate of their memory) before it spills them to
+# disk. Spilling pickles every posting and reads it back, a third of the writer's time, so the
+# indexer commits before the buffer fills (see ArchiveWriter.buffered_mb).
+WRITER_MB = 96
+POSTING_BYTES = 170  # Whoosh's estimate of one buffered posting (writing.PostingPool.add)
 
 
 class PageLike(Protocol):
@@ -90,6 +94,13 @@ class _ProcessLock(FcntlLock):
 
 
 class _Storage(FileStorage):
+    """Whoosh's file storage without memory-mapped files: a writer merging segments reads the
+    whole index, and mapped, it would hold every page it read in its own memory (it grew by
+    half the index's size in the indexer); read through the page cache, it stays flat."""
+
+    def __init__(self, path: str):
+        super().__init__(path, supports_mmap=False)
+
     def lock(self, name):
         return _ProcessLock(self._fpath(name))
 
@@ -176,6 +187,12 @@ class ArchiveWriter:
     def __init__(self, writer):
         self._writer = writer
         self.vocabulary: set[tuple[str, str, str]] = set()  # (spelling, language, key)
+        self._postings = 0
+
+    @property
+    def buffered_mb(self) -> float:
+        """About how much of the writer's buffer (WRITER_MB) the pages added so far take."""
+        return self._postings * POSTING_BYTES / 2**20
 
     def remove(self, path: str) -> None:
         """Remove every page of the file at PATH."""
@@ -235,6 +252,8 @@ class ArchiveWriter:
                   terms: PageTerms) -> None:
         stems = {STEM_FIELDS[lang]: terms.keys} if lang in STEM_FIELDS else {}
         self.vocabulary |= terms.vocabulary()
+        # One posting per distinct term of each field; about 20 for the document's own fields.
+        self._postings += len(set(terms.exact.split())) + len(set(terms.keys.split())) + 20
         self._writer.add_document(
             key=f"{common['path']}#{number}",
             lang=lang or "none",

@@ -4,8 +4,8 @@ import unicodedata
 from functools import lru_cache
 
 # Entries kept by each per-word cache (folding, keys, lemmas, language evidence): enough for the
-# words that recur, and a bound on memory however large the archive grows.
-WORD_CACHE = 50_000
+# words that recur, and a bound on memory however large the archive grows (about 5 MB a cache).
+WORD_CACHE = 20_000
 
 
 @lru_cache(maxsize=WORD_CACHE)

@@ -5,7 +5,8 @@
 Builds (or reuses) a synthetic archive of N presentations in DIR (default 300 in
 /tmp/archive-bench-N; see bench/synthetic.py, which needs fpdf2), then prints, from one run:
 - a full index by `archive index` (a fresh process, all cores): wall time, files/s, pages/s,
-  CPU use (user+sys over wall times cores) and peak memory summed over all its processes;
+  CPU use (user+sys over wall times cores) and peak memory of all its processes together (PSS,
+  and the RSS sum, which counts the pages the workers share with the main process in each);
 - the same files indexed by Recoll's recollindex (Debian's recollcmd, with python3-lxml for
   its PPTX filter), English and Lithuanian stemming, and the ratio of the two wall times;
 - a naive one-process pass that only extracts the text (pypdf, python-pptx), for context;
@@ -34,11 +35,15 @@ CORES = len(os.sched_getaffinity(0))
 
 
 class PeakMemory:
-    """Peak of the resident memory summed over a process and all its descendants."""
+    """Peak of the memory used by a process and all its descendants, summed two ways: resident
+    (RSS: a page that forked workers share with their parent counts once in each) and
+    proportional (PSS: a shared page is split between the processes sharing it, so the sum is
+    the memory the whole tree takes from the machine)."""
 
     def __init__(self, pid: int):
         self.pid = pid
-        self.peak = 0
+        self.peak = 0  # RSS
+        self.peak_pss = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -57,15 +62,18 @@ class PeakMemory:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            total = 0
+            rss = pss = 0
             for pid in self._tree():
                 try:
-                    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                        if line.startswith("VmRSS:"):
-                            total += int(line.split()[1]) * 1024
+                    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                        if line.startswith("Rss:"):
+                            rss += int(line.split()[1]) * 1024
+                        elif line.startswith("Pss:"):
+                            pss += int(line.split()[1]) * 1024
                 except OSError:
                     pass
-            self.peak = max(self.peak, total)
+            self.peak = max(self.peak, rss)
+            self.peak_pss = max(self.peak_pss, pss)
             time.sleep(0.05)
 
     def stop(self) -> int:
@@ -83,17 +91,20 @@ def timed(command: list[str], env: dict | None = None) -> dict:
     _, stderr = process.communicate()
     wall = time.perf_counter() - started
     peak = memory.stop()
+    peak_pss = memory.peak_pss
     after = os.times()
     if process.returncode not in (0, 3):
         raise SystemExit(f"{' '.join(command)} failed: {stderr.decode()[-500:]}")
     cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
-    return {"wall": wall, "cpu": cpu, "peak": peak, "stderr": stderr.decode()}
+    return {"wall": wall, "cpu": cpu, "peak": peak, "peak_pss": peak_pss, "stderr": stderr.decode()}
 
 
 def archive_index(index: Path, archive: Path, *extra: str) -> dict:
     command = [sys.executable, "-c", "from cli import main; main()", "-q", "--index", str(index),
                "index", str(archive), *extra]
-    return timed(command)
+    # An installed archive has its bytecode cached; this machine may say not to write it.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return timed(command, env=env)
 
 
 def recoll(archive: Path, workdir: Path) -> dict | None:
@@ -153,7 +164,8 @@ def main() -> int:
     pages = sum(int(r["pages"]) for r in __import__("json").loads((index / "files.json").read_text())["files"])
     print(f"\narchive index, full: {full['wall']:.1f} s, {len(files) / full['wall']:.1f} files/s, "
           f"{pages / full['wall']:.0f} pages/s ({pages} pages); CPU {full['cpu'] / (full['wall'] * CORES):.0%} "
-          f"of {CORES} cores; peak memory {full['peak'] / 2**20:.0f} MB (all processes)")
+          f"of {CORES} cores;\n  peak memory of all processes: {full['peak_pss'] / 2**20:.0f} MB PSS "
+          f"(shared pages counted once), {full['peak'] / 2**20:.0f} MB RSS summed")
     if not args.no_recoll:
         theirs = recoll(archive, work)
         if theirs is None:

@@ -10,6 +10,7 @@ stops keeps what it committed (the manifest is written after each commit).
 from __future__ import annotations
 
 import fcntl
+import gc
 import os
 import signal
 import threading
@@ -24,18 +25,19 @@ from archive import manifest
 from archive.analysis import PageTerms, page_terms
 from archive.errors import IndexBusy, IndexNotFound
 from archive.manifest import FileRecord
-from archive.store import Archive, rebuilding
+from archive.store import WRITER_MB, Archive, rebuilding
 from indexer.catalog import CatalogEntry, load_catalog
 from indexer.errors import CatalogError, ExtractionError
 from indexer.extract import extract, one_line
 from indexer.language import tag_pages
-from indexer.model import Document
+from indexer.model import Document, Page
 from indexer.plan import Plan, Seen, make_plan
 from indexer.speakers import tag_speaker
 from indexer.workers import FileTooSlow, Limits, run_isolated
 
 BATCH_FILES = 500  # files written between commits
 BATCH_SECONDS = 30.0  # or this long, whichever comes first
+BATCH_MB = 0.75 * WRITER_MB  # or when the writer's buffer is this full: committing is cheaper than spilling
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,6 +300,8 @@ def _run(archive, records, roots, report, retry_failed, jobs, limits, on_progres
     manifest.save(directory, records)
 
     files = plan.extract
+    if files:
+        _load_shared_data()
     tasks = (Task(file, catalogs.entry(Path(file.path))) for file in files)
     outcomes = _outcomes(tasks, jobs or default_jobs(), limits or Limits())
     done = 0
@@ -305,17 +309,19 @@ def _run(archive, records, roots, report, retry_failed, jobs, limits, on_progres
     with _StopOnInterrupt() as stop:
         while pending and not stop.requested:
             pending = False
-            batch_started = time.perf_counter()
+            batch_started, batch_files = time.perf_counter(), 0
             with archive.writer() as writer:
                 for outcome in outcomes:
                     done += 1
+                    batch_files += 1
                     _write(writer, outcome, records, report, outcome.file.path in new)
                     if on_progress:
                         on_progress(Progress(done, len(files), report.pages,
                                              time.perf_counter() - started))
                     if stop.requested:
                         break  # commit what is done, then stop
-                    if done % BATCH_FILES == 0 or time.perf_counter() - batch_started > BATCH_SECONDS:
+                    if (batch_files == BATCH_FILES or writer.buffered_mb > BATCH_MB
+                            or time.perf_counter() - batch_started > BATCH_SECONDS):
                         pending = True
                         break
             manifest.save(directory, records)
@@ -401,6 +407,17 @@ def _write(writer, outcome: Outcome, records: dict[str, FileRecord], report: Ind
         report.partial.append((doc.path, doc.skipped_pages))
     report.documents_by_lang[doc.lang or "none"] += 1
     report.pages_by_lang.update(page.lang or "none" for page in doc.pages)
+
+
+def _load_shared_data() -> None:
+    """Load the dictionaries and language profiles before the workers fork, so that they share
+    one copy of them instead of each loading its own; frozen, so that the garbage collector
+    does not touch (and so copy) their pages in each worker."""
+    for text, lang in (("pašvaldību sadarbība", "lv"), ("savivaldybių bendradarbiavimas", "lt"),
+                       ("municipal cooperation", "en"), ("pasvaldibu sadarbiba", "lv")):
+        tag_pages([Page(1, text)])
+        page_terms(text, lang)
+    gc.freeze()
 
 
 def _outcomes(tasks, jobs: int, limits: Limits):

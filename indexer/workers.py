@@ -16,7 +16,10 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
-IN_FLIGHT_PER_JOB = 4  # files handed to each worker ahead of the writer
+# Files handed to each worker ahead of the writer. Enough to keep the workers busy while the
+# writer commits a batch (several seconds); a file's outcome is tens of kilobytes, so a hundred
+# in flight cost a few megabytes.
+IN_FLIGHT_PER_JOB = 48
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +73,9 @@ def run_isolated(
 
 def _next(pool: _Pool, in_flight: deque, limits: Limits, failed: Callable):
     task, future = in_flight.popleft()
-    # A task may wait behind the others in flight before its own clock starts.
-    patience = limits.seconds * (IN_FLIGHT_PER_JOB + 1) + 30
+    # Workers take tasks in order, so the oldest task in flight is running or done: it answers
+    # within its own limit unless its worker ignores the alarm (stuck in a library's C code).
+    patience = limits.seconds * 2 + 30
     try:
         return future.result(timeout=patience)
     except BrokenProcessPool:
