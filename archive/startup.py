@@ -41,14 +41,14 @@ def import_whoosh() -> None:
     stand_ins = {name: module for name, module in _stand_ins().items() if name not in sys.modules}
     sys.modules.update(stand_ins)
     try:
-        import whoosh.query  # what pulls the three in
+        importlib.import_module("whoosh.query")  # what pulls the three in
     except ImportError:
         _forget_whoosh()
     finally:
         for name, module in stand_ins.items():
             if sys.modules.get(name) is module:
                 del sys.modules[name]
-    import whoosh.query  # a no-op, unless the stand-ins stepped aside
+    importlib.import_module("whoosh.query")  # a no-op, unless the stand-ins stepped aside
 
 
 def _forget_whoosh() -> None:
