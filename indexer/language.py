@@ -4,6 +4,7 @@ Evidence, all of it weighed together:
 - letters only one of the languages has (Latvian ā ē ī ģ ķ ļ ņ, Lithuanian ą ę ė į ų; both have
   č š ž ū, English none of them);
 - function words, the closed-class words of each language's grammar;
+- web and e-mail addresses in the .lv or .lt domain;
 - which language's dictionary knows each word (simplemma's, loaded for indexing anyway);
 - a character n-gram model (naive Bayes over langdetect's Lithuanian, Latvian and English
   profiles; deterministic, so the same text always gets the same answer), folded for text
@@ -32,6 +33,8 @@ from indexer.model import Page
 LANGUAGES = ("lv", "lt", "en")
 
 _URL = re.compile(r"\S+://\S+|www\.\S+|\S+@\S+")
+# A web or e-mail address in a country's domain ("www.rezekne.lv", "info@vilnius.lt").
+_COUNTRY_DOMAIN = re.compile(r"[\w-]\.(lv|lt)\b(?![\w-]|\.\w)", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")
 
 LV_ONLY = frozenset("āēīģķļņ")
@@ -75,6 +78,7 @@ LETTER = 2.0  # a letter only one language has
 DICTIONARY = 1.2  # a word one dictionary lists
 NGRAMS = 0.1  # the character n-gram log-likelihood, relative to the likeliest language
 ASCII_PRIOR = 0.4  # English, for a few words with nothing Latvian or Lithuanian about them
+DOMAIN = 1.0  # an address in the .lv or .lt domain
 # Words looked up in the dictionaries and the n-gram model: enough to decide any text, so a
 # long page costs no more than a slide.
 SAMPLE_WORDS = 20
@@ -96,10 +100,13 @@ def words(text: str) -> list[str]:
 
 def detect(text: str) -> Detection:
     """The likeliest language of TEXT; none only when it has no word of two letters or more.
-    A URL's words count here: what a page of only URLs or names is, `page_language` says."""
+    Words inside web and e-mail addresses count only when there are no others: what a page of
+    only addresses or names is, `page_language` says."""
     found = _WORD.findall(text)
     if not any(len(word) >= 2 for word in found):
         return Detection(None, 0.0)
+    # An address's words say little ("info", "www"); its domain is weighed below.
+    found = words(text) or found
     lowered = [word.lower() for word in found]
     bare = all(fold(word) == word for word in lowered)  # typed or exported without diacritics
     scores = Counter({lang: 0.0 for lang in LANGUAGES})
@@ -110,6 +117,8 @@ def detect(text: str) -> Detection:
         scores["lt"] += LETTER * len(letters & LT_ONLY)
     if letters & (LV_ONLY | LT_ONLY | SHARED):
         scores["en"] -= LETTER
+    for domain in _COUNTRY_DOMAIN.findall(text):
+        scores[domain.lower()] += DOMAIN
     function = _FUNCTION_FOLDED if bare else _FUNCTION
     baltic = False  # something only Latvian or Lithuanian has
     for n, word in enumerate(lowered):

@@ -55,6 +55,15 @@ def test_pages_without_linguistic_text_have_no_language(text):
     assert page_language(text) == Detection(None, 0.0)
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("e-pasts: ilzev@jr.lv", "lv"), ("Rašykite: info@sodra.lt", "lt"),
+     ("Write to us: info@rezekne.lv", "en")],  # the address's domain weighs less than the text
+)
+def test_an_address_counts_by_its_domain_not_its_words(text, lang):
+    assert detect(text).lang == lang
+
+
 def test_detection_repeats_exactly():
     text = "Sadarbība ar uzņēmējiem"
     assert len({detect(text) for _ in range(20)}) == 1
