@@ -226,8 +226,9 @@ def search_talks(
                                   groupedby={"group": sorting.FieldFacet(key)})
         order = _best_pages_by_group(results, pages_per_file)
         chosen = list(order.values())[offset:] if limit is None else list(order.values())[offset : offset + limit]
+        paths = searcher.reader().column_reader("path")
         entries = [
-            to_file_hit([to_hit(hit, matched) for hit in hits], _versions(searcher, hits[0]))
+            to_file_hit([to_hit(hit, matched) for hit in hits], _versions(searcher, hits[0], paths))
             for hits in chosen
         ]
         return Grouped(entries, total_files=len(order), total_pages=len(results))
@@ -244,13 +245,16 @@ def _best_pages_by_group(results, per_group: int) -> dict[str, list]:
     return order
 
 
-def _versions(searcher, hit) -> list[Version]:
-    """The other files of HIT's talk."""
+def _versions(searcher, hit, paths) -> list[Version]:
+    """The other files of HIT's talk; PATHS is the searcher's column reader of "path"."""
     fields = hit.fields()
     seen: dict[str, Version] = {}
-    for other in searcher.documents(talk=fields.get("talk", "")):
-        if other["path"] != fields["path"] and other["path"] not in seen:
-            seen[other["path"]] = Version(other["path"], other.get("format", ""), other.get("doc_lang", "none"))
+    # Every page of the talk's files has its talk: read the stored fields of one page a file.
+    for docnum in searcher.document_numbers(talk=fields.get("talk", "")):
+        path = paths[docnum]
+        if path != fields["path"] and path not in seen:
+            other = searcher.stored_fields(docnum)
+            seen[path] = Version(path, other.get("format", ""), other.get("doc_lang", "none"))
     return sorted(seen.values(), key=lambda v: v.path)
 
 
@@ -312,7 +316,8 @@ def similar(archive: Archive, path: str, page: int | None = None, limit: int = 1
                                   groupedby={"group": sorting.FieldFacet("talk")})
         order = _best_pages_by_group(results, 3)
         matched = Matched(exact=set(terms))
-        entries = [to_file_hit([to_hit(h, matched) for h in hits], _versions(searcher, hits[0]))
+        paths = searcher.reader().column_reader("path")
+        entries = [to_file_hit([to_hit(h, matched) for h in hits], _versions(searcher, hits[0], paths))
                    for hits in list(order.values())[:limit]]
         return Grouped(entries, total_files=len(order), total_pages=len(results))
 
