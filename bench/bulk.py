@@ -1,6 +1,6 @@
 """Bulk indexing: the whole archive, then re-indexing after small changes, against Recoll.
 
-    python bench/bulk.py [N] [--dir DIR] [--sentences SENTENCES_JSONL] [--no-recoll]
+    python bench/bulk.py [N] [--dir DIR] [--sentences SENTENCES_JSONL] [--no-recoll] [--no-naive]
 
 Builds (or reuses) a synthetic archive of N presentations in DIR (default 300 in
 /tmp/archive-bench-N; see bench/synthetic.py, which needs fpdf2), then prints, from one run:
@@ -149,6 +149,7 @@ def main() -> int:
     parser.add_argument("--dir", type=Path)
     parser.add_argument("--sentences", type=Path, default=synthetic.SENTENCES)
     parser.add_argument("--no-recoll", action="store_true")
+    parser.add_argument("--no-naive", action="store_true", help="skip the naive extraction pass")
     args = parser.parse_args()
     archive = args.dir or Path(f"/tmp/archive-bench-{args.count}")
     work = Path(f"/tmp/archive-bench-work-{args.count}")
@@ -175,8 +176,9 @@ def main() -> int:
                   f"archive / recoll wall time: {full['wall'] / theirs['wall']:.1f}x"
                   + ("" if not theirs["diagnostics"] else "; diagnostics NOT empty (files skipped):\n"
                      + theirs["diagnostics"][:300]))
-    seconds, naive_pages = naive_extraction(files)
-    print(f"naive one-process extraction only: {seconds:.1f} s, {seconds / naive_pages * 1000:.2f} ms a page")
+    if not args.no_naive:
+        seconds, naive_pages = naive_extraction(files)
+        print(f"naive one-process extraction only: {seconds:.1f} s, {seconds / naive_pages * 1000:.2f} ms a page")
 
     noop = archive_index(index, archive)
     print(f"\nre-index, nothing changed: {noop['wall']:.2f} s")
