@@ -5,6 +5,7 @@ reported and the run goes on with a new worker.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import resource
@@ -36,13 +37,29 @@ def _on_alarm(signum, frame):
     raise FileTooSlow
 
 
-def _init_worker(limits: Limits) -> None:
+def _init_worker(limits: Limits, parent: int) -> None:
+    _die_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     signal.signal(signal.SIGALRM, _on_alarm)
     with open("/proc/self/statm") as fh:  # Linux: the address space already mapped
         mapped = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     limit = mapped + limits.memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with(parent: int) -> None:
+    """A main process killed outright (SIGKILL, the out-of-memory killer) leaves its workers
+    waiting for tasks forever; on Linux the kernel can end them with it."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: nothing to ask
+        return
+    if os.getppid() != parent:  # it died before we asked
+        os._exit(1)
 
 
 def _limited(work: Callable, task, seconds: int):
@@ -115,7 +132,8 @@ class _Pool:
 
     def _start(self) -> None:
         self.executor = ProcessPoolExecutor(
-            self.jobs, mp_context=self.context, initializer=_init_worker, initargs=(self.limits,)
+            self.jobs, mp_context=self.context, initializer=_init_worker,
+            initargs=(self.limits, os.getpid()),
         )
 
     def submit(self, task):

@@ -252,6 +252,31 @@ def _indexer(index: Path, folder: Path) -> subprocess.Popen:
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def _workers_of(pid: int) -> list[int]:
+    try:
+        return [int(child) for task in Path(f"/proc/{pid}/task").glob("*")
+                for child in (task / "children").read_text().split()]
+    except OSError:  # it ended meanwhile
+        return []
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"  # not a zombie
+    except OSError:
+        return False
+
+
+def _gone(pids: list[int], seconds: float = 5.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        alive = [pid for pid in pids if _running(pid)]
+        if not alive:
+            return True
+        time.sleep(0.1)
+    return False
+
+
 @pytest.mark.slow
 def test_sigkill_at_any_moment_leaves_a_searchable_index(tmp_path):
     folder = tmp_path / "talks"
@@ -262,17 +287,22 @@ def test_sigkill_at_any_moment_leaves_a_searchable_index(tmp_path):
     expected_pages = 2 * 159
     index = tmp_path / "idx"
     rng = random.Random(5)
+    killed_with_workers = 0
     for _ in range(10):
         process = _indexer(index, folder)
         time.sleep(rng.uniform(0.2, 6.0))
+        workers = _workers_of(process.pid)
+        killed_with_workers += bool(workers)
         process.send_signal(signal.SIGKILL)
         process.wait()
+        assert _gone(workers), "its workers outlived it"
         if (index / "archive.json").exists():
             archive = Archive.open(index)
             try:
                 search(archive, "LEAN")
             finally:
                 archive.close()
+    assert killed_with_workers
     final = subprocess.run([sys.executable, "-c", "from cli import main; main()", "-q", "--index",
                             str(index), "index", "--json", str(folder)], cwd=ROOT,
                            capture_output=True, text=True, check=True)
