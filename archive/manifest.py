@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 MANIFEST = "files.json"
@@ -25,7 +25,10 @@ class FileRecord:
     error: str | None = None  # why the file could not be indexed; it is tried again if it changes
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {name: getattr(self, name) for name in _FIELDS}
+
+
+_FIELDS = tuple(f.name for f in fields(FileRecord))
 
 
 def load(directory: Path) -> dict[str, FileRecord]:
@@ -43,8 +46,9 @@ def save(directory: Path, records: dict[str, FileRecord]) -> None:
     path = Path(directory, MANIFEST)
     temporary = path.with_suffix(".tmp")
     rows = [records[key].to_dict() for key in sorted(records)]
+    text = json.dumps({"files": rows}, ensure_ascii=False, separators=(",", ":"))
     with temporary.open("w", encoding="utf-8") as fh:
-        json.dump({"files": rows}, fh, ensure_ascii=False, separators=(",", ":"))
+        fh.write(text)
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(temporary, path)

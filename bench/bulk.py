@@ -53,11 +53,11 @@ class PeakMemory:
         while todo:
             pid = todo.pop()
             pids.append(pid)
-            for task in Path(f"/proc/{pid}/task").glob("*"):
-                try:
+            try:
+                for task in Path(f"/proc/{pid}/task").glob("*"):
                     todo += [int(c) for c in (task / "children").read_text().split()]
-                except OSError:
-                    pass
+            except OSError:  # it ended meanwhile
+                pass
         return pids
 
     def _run(self) -> None:

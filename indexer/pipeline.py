@@ -285,19 +285,8 @@ def _run(archive, records, roots, report, retry_failed, jobs, limits, on_progres
     directory = archive.directory
     catalogs = _Catalogs(report)
 
-    with archive.writer() as writer:  # what needs no reading: one quick commit
-        for path in plan.remove:
-            writer.remove(path)
-            records.pop(path, None)
-        for old, file in plan.move:
-            writer.move(old, file.path)
-            record = records.pop(old)
-            records[file.path] = replace(record, path=file.path, size=file.size,
-                                         mtime_ns=file.mtime_ns)
-        for file in plan.touch:
-            records[file.path] = replace(records[file.path], size=file.size,
-                                         mtime_ns=file.mtime_ns)
-    manifest.save(directory, records)
+    if plan.remove or plan.move or plan.touch:
+        _apply_without_reading(archive, plan, records)
 
     files = plan.extract
     if files:
@@ -305,7 +294,7 @@ def _run(archive, records, roots, report, retry_failed, jobs, limits, on_progres
     tasks = (Task(file, catalogs.entry(Path(file.path))) for file in files)
     outcomes = _outcomes(tasks, jobs or default_jobs(), limits or Limits())
     done = 0
-    pending = True
+    pending = bool(files)
     with _StopOnInterrupt() as stop:
         while pending and not stop.requested:
             pending = False
@@ -328,6 +317,23 @@ def _run(archive, records, roots, report, retry_failed, jobs, limits, on_progres
         if stop.requested:
             outcomes.close()
             raise Interrupted(done, len(files))
+
+
+def _apply_without_reading(archive, plan: Plan, records: dict[str, FileRecord]) -> None:
+    """Removals, moves and touches need no reading: one quick commit."""
+    with archive.writer() as writer:
+        for path in plan.remove:
+            writer.remove(path)
+            records.pop(path, None)
+        for old, file in plan.move:
+            writer.move(old, file.path)
+            record = records.pop(old)
+            records[file.path] = replace(record, path=file.path, size=file.size,
+                                         mtime_ns=file.mtime_ns)
+        for file in plan.touch:
+            records[file.path] = replace(records[file.path], size=file.size,
+                                         mtime_ns=file.mtime_ns)
+    manifest.save(archive.directory, records)
 
 
 @contextmanager
