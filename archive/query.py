@@ -226,7 +226,7 @@ def search_talks(
                                   groupedby={"group": sorting.FieldFacet(key)})
         order = _best_pages_by_group(results, pages_per_file)
         chosen = list(order.values())[offset:] if limit is None else list(order.values())[offset : offset + limit]
-        paths = searcher.reader().column_reader("path")
+        paths = _path_column(searcher) if chosen else None
         entries = [
             to_file_hit([to_hit(hit, matched) for hit in hits], _versions(searcher, hits[0], paths))
             for hits in chosen
@@ -243,6 +243,12 @@ def _best_pages_by_group(results, per_group: int) -> dict[str, list]:
         if len(pages) < per_group:
             pages.append(hit)
     return order
+
+
+def _path_column(searcher):
+    """Each page's path, by document number (an index with nothing committed has no columns:
+    ask only when there are hits)."""
+    return searcher.reader().column_reader("path")
 
 
 def _versions(searcher, hit, paths) -> list[Version]:
@@ -316,7 +322,7 @@ def similar(archive: Archive, path: str, page: int | None = None, limit: int = 1
                                   groupedby={"group": sorting.FieldFacet("talk")})
         order = _best_pages_by_group(results, 3)
         matched = Matched(exact=set(terms))
-        paths = searcher.reader().column_reader("path")
+        paths = _path_column(searcher) if order else None
         entries = [to_file_hit([to_hit(h, matched) for h in hits], _versions(searcher, hits[0], paths))
                    for hits in list(order.values())[:limit]]
         return Grouped(entries, total_files=len(order), total_pages=len(results))

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from archive.errors import IndexNotFound, SchemaMismatch
-from archive.query import search, stats
+from archive.query import search, search_talks, stats
 from archive.store import META_FILE, Archive, rebuilding
 from indexer.model import Document, Page, Speaker
 
@@ -140,3 +140,13 @@ def test_query_syntax_phrases_and_operators(archive):
     assert search(archive, "social AND things")[1] == 1
     assert search(archive, "insurance NOT fund")[1] == 1
     assert search(archive, "SOCIAL")[1] == 2
+
+
+def test_an_index_with_nothing_committed_answers_every_search_with_nothing(tmp_path):
+    archive = Archive.create(tmp_path / "idx")  # what a second reader sees while the first run works
+    try:
+        assert search_talks(archive, "LEAN").files == []
+        assert search_talks(archive, "LEAN", collapse=False, lang="lt").total_pages == 0
+        assert search(archive, "LEAN") == ([], 0)
+    finally:
+        archive.close()
