@@ -428,7 +428,7 @@ def _load_shared_data() -> None:
 
 def _outcomes(tasks, jobs: int, limits: Limits):
     """The outcome of each task, in order, each file read in a worker process."""
-    return run_isolated(process, tasks, jobs, limits, _failed)
+    return run_isolated(process, tasks, jobs, limits, _failed, size=lambda task: task.file.size)
 
 
 def _failed(task: Task, reason: str) -> Outcome:

@@ -21,6 +21,9 @@ from dataclasses import dataclass
 # writer commits a batch (several seconds); a file's outcome is tens of kilobytes, so a hundred
 # in flight cost a few megabytes.
 IN_FLIGHT_PER_JOB = 48
+# And at most this many bytes of files (a text-heavy PDF's text, analysed, can take several
+# times its size in memory), beyond one file per worker.
+IN_FLIGHT_BYTES = 64 * 2**20
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,16 +74,23 @@ def _limited(work: Callable, task, seconds: int):
 
 
 def run_isolated(
-    work: Callable, tasks: Iterable, jobs: int, limits: Limits, failed: Callable
+    work: Callable, tasks: Iterable, jobs: int, limits: Limits, failed: Callable,
+    size: Callable = lambda task: 0,
 ) -> Iterator:
     """WORK(task) for each task, in order, in worker processes. FAILED(task, reason) makes the
-    result of a task whose worker died or stopped answering."""
+    result of a task whose worker died or stopped answering. SIZE(task), in bytes, bounds what is
+    in flight beyond one task per job (IN_FLIGHT_BYTES), since results wait in memory."""
     pool = _Pool(work, jobs, limits)
     in_flight: deque = deque()
+
+    def full() -> bool:
+        return len(in_flight) >= jobs * IN_FLIGHT_PER_JOB or (
+            len(in_flight) > jobs and sum(size(t) for t, _ in in_flight) > IN_FLIGHT_BYTES)
+
     try:
         for task in tasks:
             in_flight.append((task, pool.submit(task)))
-            while len(in_flight) >= jobs * IN_FLIGHT_PER_JOB:
+            while full():
                 yield _next(pool, in_flight, limits, failed)
         while in_flight:
             yield _next(pool, in_flight, limits, failed)

@@ -23,6 +23,7 @@ from conftest import CORPUS, ROOT, make_pptx
 from indexer.errors import ExtractionError
 from indexer.extract import extract
 from indexer.pipeline import index_paths
+from indexer.workers import IN_FLIGHT_BYTES, IN_FLIGHT_PER_JOB, Limits, run_isolated
 
 PDF = CORPUS / "16_Cacka_Rotko_centrs.pdf"  # 12 pages
 
@@ -209,6 +210,30 @@ def test_a_file_that_kills_its_worker_is_reported_and_the_run_goes_on(tmp_path, 
     assert [Path(f.path).name for f in report.failures] == ["crash.pdf"]
     assert "crashed" in report.failures[0].reason
     assert report.added == 2
+
+
+def _square(n: int) -> int:
+    return n * n
+
+
+def test_what_waits_in_flight_is_bounded_by_the_files_sizes():
+    pulled = []
+
+    def tasks():
+        for n in range(3 * IN_FLIGHT_PER_JOB):
+            pulled.append(n)
+            yield n
+
+    big = run_isolated(_square, tasks(), 2, Limits(), lambda task, reason: None,
+                       size=lambda task: IN_FLIGHT_BYTES)  # each task is the whole budget
+    assert next(big) == 0
+    assert len(pulled) <= 3  # one per worker, and the one that went over
+    assert list(big) == [n * n for n in range(1, 3 * IN_FLIGHT_PER_JOB)]
+    pulled.clear()
+    small = run_isolated(_square, tasks(), 2, Limits(), lambda task, reason: None)
+    assert next(small) == 0
+    assert len(pulled) == 2 * IN_FLIGHT_PER_JOB
+    small.close()
 
 
 @settings(max_examples=40, deadline=None, derandomize=True,
