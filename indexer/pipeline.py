@@ -289,13 +289,11 @@ def _run(archive, records, roots, report, retry_failed, jobs, limits, on_progres
         _apply_without_reading(archive, plan, records)
 
     files = plan.extract
-    if files:
-        _load_shared_data()
     tasks = (Task(file, catalogs.entry(Path(file.path))) for file in files)
     outcomes = _outcomes(tasks, jobs or default_jobs(), limits or Limits())
     done = 0
     pending = bool(files)
-    with _StopOnInterrupt() as stop:
+    with _StopOnInterrupt() as stop, _data_shared_with_workers(needed=bool(files)):
         while pending and not stop.requested:
             pending = False
             batch_started, batch_files = time.perf_counter(), 0
@@ -415,15 +413,23 @@ def _write(writer, outcome: Outcome, records: dict[str, FileRecord], report: Ind
     report.pages_by_lang.update(page.lang or "none" for page in doc.pages)
 
 
-def _load_shared_data() -> None:
-    """Load the dictionaries and language profiles before the workers fork, so that they share
-    one copy of them instead of each loading its own; frozen, so that the garbage collector
-    does not touch (and so copy) their pages in each worker."""
+@contextmanager
+def _data_shared_with_workers(needed: bool):
+    """The dictionaries and language profiles, loaded before the workers fork so that they
+    share one copy instead of each loading its own; frozen while the workers run, so that the
+    garbage collector does not touch (and so copy) their pages in each worker."""
+    if not needed:
+        yield
+        return
     for text, lang in (("pašvaldību sadarbība", "lv"), ("savivaldybių bendradarbiavimas", "lt"),
                        ("municipal cooperation", "en"), ("pasvaldibu sadarbiba", "lv")):
         tag_pages([Page(1, text)])
         page_terms(text, lang)
     gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()  # a caller that indexes again collects as usual
 
 
 def _outcomes(tasks, jobs: int, limits: Limits):
