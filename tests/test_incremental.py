@@ -1,5 +1,6 @@
 """Re-indexing does only what changed: add, update, move, remove, touch, no-op."""
 
+import gc
 import json
 import os
 import shutil
@@ -173,6 +174,11 @@ def test_batches_are_committed_as_they_go(folder, tmp_path, monkeypatch):
                         lambda d, records: saved.append(len(records)) or real_save(d, records))
     index_paths([folder], tmp_path / "idx", jobs=1)
     assert saved == [1, 2, 3, 3]  # one per batch
+
+
+def test_a_run_leaves_the_garbage_collector_as_it_found_it(folder, tmp_path):
+    index_paths([folder], tmp_path / "idx", jobs=1)  # it freezes what the workers share
+    assert gc.get_freeze_count() == 0
 
 
 def test_a_batch_is_committed_before_the_writers_buffer_fills(folder, tmp_path, monkeypatch):
