@@ -342,8 +342,9 @@ def _print_page(hit, color: bool, about: bool) -> None:
 
 
 def _print_talk(entry, color: bool) -> None:
-    about = " · ".join(x for x in (entry.title, entry.speaker, entry.doc_lang) if x)
-    head = display_path(entry.path)
+    best = entry.best
+    about = " · ".join(x for x in (best.title, best.speaker, best.doc_lang) if x)
+    head = display_path(best.path)
     click.echo(f"{click.style(head, bold=True) if color else head}  {about}")
     for hit in entry.pages:
         click.echo(f"  {_location(hit, color)}  {_highlight(hit.snippet, color)}")
@@ -382,8 +383,7 @@ def analyze(text: str | None, lang: str, as_json: bool) -> None:
     """
     from archive.analysis import analyze as keys_of
 
-    lines = [text] if text is not None else (line.rstrip("\n") for line in sys.stdin)
-    for line in lines:
+    for line in _lines(text):
         result = keys_of(line, lang)
         if as_json:
             click.echo(json.dumps([item.to_dict() for item in result], ensure_ascii=False))
@@ -410,13 +410,17 @@ def detect(text: str | None, as_json: bool) -> None:
     """
     from indexer.language import page_language
 
-    lines = [text] if text is not None else (line.rstrip("\n") for line in sys.stdin)
-    for line in lines:
+    for line in _lines(text):
         found = page_language(line)
         if as_json:
             click.echo(json.dumps(found.to_dict()))
         else:
             click.echo(f"{found.lang or 'none'} {found.confidence:.3f}")
+
+
+def _lines(text: str | None):
+    """TEXT, or else each line of standard input."""
+    return [text] if text is not None else (line.rstrip("\n") for line in sys.stdin)
 
 
 def _path_and_page(spec: str) -> tuple[str, int | None]:

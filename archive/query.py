@@ -19,6 +19,7 @@ from whoosh.qparser import FieldAliasPlugin, QueryParser
 from archive.analysis import LANGUAGES, folded_key, normalize_query, query_key, tokens
 from archive.errors import ArchiveError
 from archive.results import (
+    FileHit,
     Grouped,
     Hit,
     Person,
@@ -26,7 +27,6 @@ from archive.results import (
     Version,
     collect_speakers,
     collect_stats,
-    to_file_hit,
     to_hit,
 )
 from archive.schema import STEM_FIELDS
@@ -54,11 +54,6 @@ class _Expander:
         self.vocabulary = vocabulary
         self.exact_only = exact_only
         self.matched = Matched()
-
-    @staticmethod
-    def speaker(word: str) -> wq.Query:
-        """speaker:NAME in a query, as --speaker NAME matches it."""
-        return wq.Or([wq.Prefix("speaker_names", word), wq.Prefix("speaker_names", name_stem(word))])
 
     def keys(self, word: str) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
         """WORD's own keys, and the keys it reaches only through missing diacritics, by
@@ -114,7 +109,7 @@ class _Expander:
 
     def __call__(self, node: wq.Query) -> wq.Query:
         if isinstance(node, (wq.Term, wq.Prefix)) and node.fieldname == "speaker_names":
-            return self.speaker(node.text)
+            return _speaker_word(node.text)  # speaker:NAME, as --speaker NAME matches it
         if isinstance(node, wq.Term) and node.fieldname == "exact":
             return self.word(node.text)
         if isinstance(node, wq.Phrase) and node.fieldname == "exact":
@@ -151,10 +146,12 @@ def speaker_filter(archive: Archive, name: str) -> wq.Query | None:
     words = [token.text for token in analyzer(name)]
     if not words:
         return None
-    return wq.And([
-        wq.Or([wq.Prefix("speaker_names", word), wq.Prefix("speaker_names", name_stem(word))])
-        for word in words
-    ])
+    return wq.And([_speaker_word(word) for word in words])
+
+
+def _speaker_word(word: str) -> wq.Query:
+    """A name part: a prefix of a spelling, or of a spelling's name key."""
+    return wq.Or([wq.Prefix("speaker_names", word), wq.Prefix("speaker_names", name_stem(word))])
 
 
 def _filters(archive: Archive, lang: str | None, speaker: str | None) -> wq.Query | None:
@@ -224,34 +221,28 @@ def search_talks(
         query, matched = expand(archive, text, exact_only=exact)
         results = searcher.search(query, filter=filter_, limit=None, optimize=False,
                                   groupedby={"group": sorting.FieldFacet(key)})
-        order = _best_pages_by_group(results, pages_per_file)
-        chosen = list(order.values())[offset:] if limit is None else list(order.values())[offset : offset + limit]
-        paths = _path_column(searcher) if chosen else None
-        entries = [
-            to_file_hit([to_hit(hit, matched) for hit in hits], _versions(searcher, hits[0], paths))
-            for hits in chosen
-        ]
-        return Grouped(entries, total_files=len(order), total_pages=len(results))
+        stop = None if limit is None else offset + limit
+        return _grouped(searcher, results, matched, slice(offset, stop), pages_per_file)
 
 
-def _best_pages_by_group(results, per_group: int) -> dict[str, list]:
-    """The hits of a search grouped by its "group" facet, groups and hits best first."""
+def _grouped(searcher, results, matched: Matched, chosen: slice, per_group: int) -> Grouped:
+    """The CHOSEN groups of a search grouped by its "group" facet, groups and hits best first,
+    each with its talk's other versions."""
     group_of = {doc: group for group, docs in results.groups("group").items() for doc in docs}
     order: dict[str, list] = {}
     for hit in results:
         pages = order.setdefault(group_of[hit.docnum], [])
         if len(pages) < per_group:
             pages.append(hit)
-    return order
+    shown = list(order.values())[chosen]
+    # Each page's path by document number; an index with nothing committed has no columns.
+    paths = searcher.reader().column_reader("path") if shown else None
+    files = [FileHit(tuple(to_hit(hit, matched) for hit in hits), _versions(searcher, hits[0], paths))
+             for hits in shown]
+    return Grouped(files, total_files=len(order), total_pages=len(results))
 
 
-def _path_column(searcher):
-    """Each page's path, by document number (an index with nothing committed has no columns:
-    ask only when there are hits)."""
-    return searcher.reader().column_reader("path")
-
-
-def _versions(searcher, hit, paths) -> list[Version]:
+def _versions(searcher, hit, paths) -> tuple[Version, ...]:
     """The other files of HIT's talk; PATHS is the searcher's column reader of "path"."""
     fields = hit.fields()
     seen: dict[str, Version] = {}
@@ -261,7 +252,7 @@ def _versions(searcher, hit, paths) -> list[Version]:
         if path != fields["path"] and path not in seen:
             other = searcher.stored_fields(docnum)
             seen[path] = Version(path, other.get("format", ""), other.get("doc_lang", "none"))
-    return sorted(seen.values(), key=lambda v: v.path)
+    return tuple(sorted(seen.values(), key=lambda v: v.path))
 
 
 def suggest(archive: Archive, text: str) -> str | None:
@@ -320,12 +311,7 @@ def similar(archive: Archive, path: str, page: int | None = None, limit: int = 1
         query = wq.Or([wq.Term("exact", term) for term in terms])
         results = searcher.search(query, limit=None, mask=wq.Term("talk", talk),
                                   groupedby={"group": sorting.FieldFacet("talk")})
-        order = _best_pages_by_group(results, 3)
-        matched = Matched(exact=set(terms))
-        paths = _path_column(searcher) if order else None
-        entries = [to_file_hit([to_hit(h, matched) for h in hits], _versions(searcher, hits[0], paths))
-                   for hits in list(order.values())[:limit]]
-        return Grouped(entries, total_files=len(order), total_pages=len(results))
+        return _grouped(searcher, results, Matched(exact=set(terms)), slice(limit), 3)
 
 
 def speakers(archive: Archive) -> list[Person]:

@@ -59,22 +59,17 @@ class Version:
 
 @dataclass(frozen=True, slots=True)
 class FileHit:
-    """A matching file: its best page's fields, its best pages, and the talk's other files."""
+    """A matching file: its best pages, best first, and the talk's other files."""
 
-    path: str
-    page: int  # the best page
-    title: str
-    speaker: str | None
-    lang: str  # the best page's language
-    doc_lang: str
-    format: str
-    score: float  # the best page's
-    snippet: Snippet
     pages: tuple[Hit, ...]
     versions: tuple[Version, ...]
 
+    @property
+    def best(self) -> Hit:
+        return self.pages[0]
+
     def to_dict(self) -> dict:
-        best = self.pages[0].to_dict()
+        best = self.best.to_dict()
         best["pages"] = [
             {k: v for k, v in hit.to_dict().items() if k in ("page", "score", "lang", "snippet", "matches")}
             for hit in self.pages
@@ -88,12 +83,6 @@ class Grouped:
     files: list[FileHit]
     total_files: int  # files (or talks, collapsed) that matched
     total_pages: int
-
-
-def to_file_hit(hits: list[Hit], versions) -> FileHit:
-    best = hits[0]
-    return FileHit(best.path, best.page, best.title, best.speaker, best.lang, best.doc_lang,
-                   best.format, best.score, best.snippet, tuple(hits), tuple(versions))
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,8 @@ one, swapping the two folders only when the new one is complete.
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import json
 import logging
 import os
@@ -70,9 +72,6 @@ class _ProcessLock(FcntlLock):
     workers still running leaves no stale lock behind."""
 
     def acquire(self, blocking=False):
-        import errno
-        import fcntl
-
         self.fd = os.open(self.filename, os.O_CREAT | os.O_WRONLY)
         try:
             fcntl.lockf(self.fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
@@ -86,8 +85,6 @@ class _ProcessLock(FcntlLock):
         return True
 
     def release(self):
-        import fcntl
-
         fcntl.lockf(self.fd, fcntl.LOCK_UN)
         os.close(self.fd)
         self.fd = None

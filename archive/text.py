@@ -23,7 +23,7 @@ def fold(text: str) -> str:
 _NAME_ENDINGS = ("iaus", "ius", "ys", "io", "as", "is", "us", "es", "os", "s", "a", "e", "o")
 
 
-@lru_cache(maxsize=10_000)
+@lru_cache(maxsize=WORD_CACHE)
 def name_stem(word: str) -> str:
     """A name word without case, diacritics or its Latvian or Lithuanian ending."""
     word = fold(word)

@@ -34,6 +34,17 @@ import synthetic  # noqa: E402
 CORES = len(os.sched_getaffinity(0))
 
 
+def children(pid: int) -> list[int]:
+    """The processes PID started (Linux)."""
+    found = []
+    try:
+        for task in Path(f"/proc/{pid}/task").glob("*"):
+            found += [int(child) for child in (task / "children").read_text().split()]
+    except OSError:  # it ended meanwhile
+        pass
+    return found
+
+
 class PeakMemory:
     """Peak of the memory used by a process and all its descendants, summed two ways: resident
     (RSS: a page that forked workers share with their parent counts once in each) and
@@ -53,11 +64,7 @@ class PeakMemory:
         while todo:
             pid = todo.pop()
             pids.append(pid)
-            try:
-                for task in Path(f"/proc/{pid}/task").glob("*"):
-                    todo += [int(c) for c in (task / "children").read_text().split()]
-            except OSError:  # it ended meanwhile
-                pass
+            todo += children(pid)
         return pids
 
     def _run(self) -> None:

@@ -27,10 +27,9 @@ from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
+from archive.analysis import LANGUAGES
 from archive.text import WORD_CACHE, fold
 from indexer.model import Page
-
-LANGUAGES = ("lv", "lt", "en")
 
 _URL = re.compile(r"\S+://\S+|www\.\S+|\S+@\S+")
 # A web or e-mail address in a country's domain ("www.rezekne.lv", "info@vilnius.lt").

@@ -21,10 +21,10 @@ CONFIDENCE = {"catalog": 1.0, "title-page label": 0.95, "title-page": 0.85, "las
 # Labels that introduce a name, in lt, lv and en (folded, lower case).
 _LABEL = re.compile(
     r"^(?:pranesej(?:as|a)|lektor(?:ius|e|s)|autor(?:ius|e|s)?|referent(?:s|e)|runataj(?:s|a)"
-    r"|speaker|presenter|presented by|prepared by|parengė|sagatavoja|parenge)\s*[:\-–]?\s+",
+    r"|speaker|presenter|presented by|prepared by|sagatavoja|parenge)\s*[:\-–]?\s+",
 )
 # Words after a genitive name that make it a talk's author: "Sinkevičiaus pranešimas".
-_AFTER_GENITIVE = ("pranesimas", "prezentacija", "referats", "prezentacija", "uzstasanas")
+_AFTER_GENITIVE = ("pranesimas", "prezentacija", "referats", "uzstasanas")
 # Headings of a closing slide, before the speaker's name (folded).
 _CLOSING = ("aciu", "paldies", "thank you", "thanks", "kontaktai", "kontakti", "contacts",
             "klausimai", "jautajumi", "questions")

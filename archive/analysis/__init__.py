@@ -71,8 +71,8 @@ class PageTerms:
         """(spelling, language, key) of each word, for the index's vocabulary."""
         if self.lang not in _MODULES:
             return set()
-        return set(zip(self.exact.split(), [self.lang] * len(self.exact.split()),
-                       self.keys.split(), strict=True))
+        return {(word, self.lang, key)
+                for word, key in zip(self.exact.split(), self.keys.split(), strict=True)}
 
 
 def page_terms(text: str, lang: str | None) -> PageTerms:
