@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.util.filelock import FcntlLock
@@ -36,6 +37,9 @@ META_FILE = "archive.json"
 # disk. Spilling pickles every posting and reads it back, a third of the writer's time, so the
 # indexer commits before the buffer fills (see ArchiveWriter.buffered_mb).
 WRITER_MB = 96
+# Postings blocks are written without zlib: the writer is a fifth faster (it is the one serial
+# stage of an index run) for an index about 60% larger; searching measured no slower.
+CODEC = W3Codec(compression=0)
 POSTING_BYTES = 170  # Whoosh's estimate of one buffered posting (writing.PostingPool.add)
 
 
@@ -159,7 +163,7 @@ class Archive:
         """Commits everything written on success; on any exception writes nothing (to the
         index: the vocabulary may keep new spellings, which is harmless)."""
         try:
-            writer = self.ix.writer(limitmb=WRITER_MB)
+            writer = self.ix.writer(limitmb=WRITER_MB, codec=CODEC)
         except LockError as exc:
             raise IndexBusy(
                 f"the index at {self.directory} is being written by another process"
