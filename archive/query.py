@@ -168,6 +168,14 @@ def _filters(archive: Archive, lang: str | None, speaker: str | None) -> wq.Quer
     return wq.And(filters) if filters else None
 
 
+def _restricted(query: wq.Query, filter_: wq.Query | None) -> wq.Query:
+    """QUERY's matches that FILTER_ also matches, scored by QUERY alone. Whoosh's `filter=`
+    would first list every page the filter matches (every Latvian page, for --lang lv: a fifth
+    of a second at 175k pages); Require skips through the filter's postings only to QUERY's
+    matches."""
+    return query if filter_ is None else wq.Require(query, filter_)
+
+
 def search(
     archive: Archive,
     text: str,
@@ -188,12 +196,10 @@ def search(
     with archive.searcher() as searcher:
         query, matched = expand(archive, text, exact_only=exact)
         results = searcher.search(
-            query,
-            filter=filter_,
+            _restricted(query, filter_),
             limit=None if limit is None else offset + limit,
-            # Whoosh's block-skipping optimisation counts a filtered result's total without
-            # the filter (and Require() trips an assertion in it), so filtered searches do
-            # without it.
+            # Whoosh's block-skipping optimisation trips an assertion on Require(), so
+            # restricted searches do without it.
             optimize=filter_ is None,
         )
         hits = list(results)[offset:]
@@ -219,7 +225,7 @@ def search_talks(
     key = "talk" if collapse else "path"
     with archive.searcher() as searcher:
         query, matched = expand(archive, text, exact_only=exact)
-        results = searcher.search(query, filter=filter_, limit=None, optimize=False,
+        results = searcher.search(_restricted(query, filter_), limit=None, optimize=False,
                                   groupedby={"group": sorting.FieldFacet(key)})
         stop = None if limit is None else offset + limit
         return _grouped(searcher, results, matched, slice(offset, stop), pages_per_file)

@@ -302,6 +302,19 @@ def _gone(pids: list[int], seconds: float = 5.0) -> bool:
     return False
 
 
+def _states(pids: list[int]) -> dict[int, str]:
+    """Each live process's state and what it waits in, for a failure message."""
+    states = {}
+    for pid in pids:
+        try:
+            states[pid] = " ".join(Path(f"/proc/{pid}/{name}").read_text().split()[2] if name == "stat"
+                                   else Path(f"/proc/{pid}/{name}").read_text()
+                                   for name in ("stat", "wchan"))
+        except OSError:
+            pass
+    return states
+
+
 @pytest.mark.slow
 def test_sigkill_at_any_moment_leaves_a_searchable_index(tmp_path):
     folder = tmp_path / "talks"
@@ -320,7 +333,7 @@ def test_sigkill_at_any_moment_leaves_a_searchable_index(tmp_path):
         killed_with_workers += bool(workers)
         process.send_signal(signal.SIGKILL)
         process.wait()
-        assert _gone(workers), "its workers outlived it"
+        assert _gone(workers, seconds=15), f"its workers outlived it: {_states(workers)}"
         if (index / "archive.json").exists():
             archive = Archive.open(index)
             try:
