@@ -11,8 +11,10 @@ import errno
 import fcntl
 import json
 import logging
+import math
 import os
 import shutil
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +24,7 @@ from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
+from whoosh.reading import SegmentReader
 from whoosh.util.filelock import FcntlLock
 
 from archive.analysis import PageTerms, page_terms, tokens
@@ -172,6 +175,7 @@ class Archive:
             raise IndexBusy(
                 f"the index at {self.directory} is being written by another process"
             ) from exc
+        writer.mergetype = merge_tiers
         with writer:
             archive_writer = ArchiveWriter(writer)
             yield archive_writer
@@ -269,6 +273,34 @@ class ArchiveWriter:
             **common,
             **stems,
         )
+
+
+# Segments of about the same size (within a power of this many pages) are merged when this many
+# have gathered.
+MERGE_FACTOR = 8
+
+
+def merge_tiers(writer, segments: list) -> list:
+    """Which of the index's SEGMENTS it keeps as they are, merging the others into WRITER's new
+    segment (a Whoosh merge function). A merged page costs about what writing it cost, so pages
+    are merged once per power of MERGE_FACTOR the index grows, and the index keeps few segments
+    (each costs every search a little). Whoosh's default merged most of the index again and
+    again for batches of a few thousand pages: 528k pages rewritten to write 175k, against 132k
+    with this (by a count of its rule, batch by batch)."""
+    tiers = defaultdict(list)
+    for segment in segments:
+        if segment.doc_count():  # a segment whose pages were all removed just goes
+            tiers[int(math.log(segment.doc_count(), MERGE_FACTOR))].append(segment)
+    kept = []
+    for tier in tiers.values():
+        if len(tier) < MERGE_FACTOR:
+            kept += tier
+            continue
+        for segment in tier:
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+    return kept
 
 
 def _year(date: str | None) -> int | None:

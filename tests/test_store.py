@@ -4,7 +4,7 @@ import pytest
 
 from archive.errors import IndexNotFound, SchemaMismatch
 from archive.query import search, search_talks, stats
-from archive.store import META_FILE, Archive, rebuilding
+from archive.store import MERGE_FACTOR, META_FILE, Archive, rebuilding
 from indexer.model import Document, Page, Speaker
 
 
@@ -150,3 +150,19 @@ def test_an_index_with_nothing_committed_answers_every_search_with_nothing(tmp_p
         assert search(archive, "LEAN") == ([], 0)
     finally:
         archive.close()
+
+
+def test_segments_of_a_size_are_merged_when_enough_gather(archive):
+    def segments():
+        return [segment.doc_count() for segment in archive.ix._segments()]
+
+    for n in range(MERGE_FACTOR):  # one page a commit: each its own segment
+        write(archive, doc(path=f"/talks/{n}.pdf", pages=("puslapis",)))
+    assert segments() == [1] * MERGE_FACTOR
+    write(archive, doc(path="/talks/big.pdf", pages=("puslapis",) * MERGE_FACTOR))
+    assert segments() == [2 * MERGE_FACTOR]  # the eight, merged with the new file's pages
+    with archive.writer() as writer:
+        writer.remove("/talks/big.pdf")
+    assert segments() == [MERGE_FACTOR]  # only live pages count
+    hits, total = search(archive, "puslapis", limit=None)
+    assert total == MERGE_FACTOR
