@@ -42,10 +42,10 @@ META_FILE = "archive.json"
 WRITER_MB = 96
 # The writer is the one serial stage of an index run, so it skips two costs searching does not
 # need: zlib on postings blocks (a fifth of its time, for an index about 60% larger; warm search
-# at 17.5k pages was within this machine's noise of the compressed index's: p50 36 against 31 ms,
-# p95 67 against 61, five alternating runs), and a lookup of each posting's document length to note the shortest and
-# longest in each block (a sixth), which only bound scores for Whoosh's optimized search (with
-# none noted the bound is looser, and results the same).
+# at 17.5k pages was within this machine's noise of the compressed index's: p50 36 against
+# 31 ms, p95 67 against 61, five alternating runs), and a lookup of each posting's document
+# length to note the shortest and longest in each block (a sixth), which only bound scores for
+# Whoosh's optimized search (with none noted the bound is looser, and results the same).
 CODEC = W3Codec(compression=0)
 CODEC.length_stats = False
 POSTING_BYTES = 170  # Whoosh's estimate of one buffered posting (writing.PostingPool.add)
@@ -283,8 +283,8 @@ MERGE_FACTOR = 8
 
 def merge_tiers(writer, segments: list) -> list:
     """Which of the index's SEGMENTS it keeps as they are, merging the others into WRITER's new
-    segment (a Whoosh merge function). A merged page costs about what writing it cost, so pages
-    are merged once per power of MERGE_FACTOR the index grows, and the index keeps few segments
+    segment (a Whoosh merge function). A merged page costs about twice what writing it did, so
+    pages are merged once per power of MERGE_FACTOR the index grows, and the index keeps few segments
     (each costs every search a little). Whoosh's default merged most of the index again and
     again for batches of a few thousand pages: 528k pages rewritten to write 175k, against 132k
     with this (by a count of its rule, batch by batch)."""

@@ -318,19 +318,20 @@ def _run(archive, records, roots, report, retry_failed, jobs, limits, on_progres
 
 
 def _apply_without_reading(archive, plan: Plan, records: dict[str, FileRecord]) -> None:
-    """Removals, moves and touches need no reading: one quick commit."""
-    with archive.writer() as writer:
-        for path in plan.remove:
-            writer.remove(path)
-            records.pop(path, None)
-        for old, file in plan.move:
-            writer.move(old, file.path)
-            record = records.pop(old)
-            records[file.path] = replace(record, path=file.path, size=file.size,
-                                         mtime_ns=file.mtime_ns)
-        for file in plan.touch:
-            records[file.path] = replace(records[file.path], size=file.size,
-                                         mtime_ns=file.mtime_ns)
+    """Removals, moves and touches need no reading: one quick commit (a touch changes only
+    the file list)."""
+    if plan.remove or plan.move:
+        with archive.writer() as writer:
+            for path in plan.remove:
+                writer.remove(path)
+                records.pop(path, None)
+            for old, file in plan.move:
+                writer.move(old, file.path)
+                record = records.pop(old)
+                records[file.path] = replace(record, path=file.path, size=file.size,
+                                             mtime_ns=file.mtime_ns)
+    for file in plan.touch:
+        records[file.path] = replace(records[file.path], size=file.size, mtime_ns=file.mtime_ns)
     manifest.save(archive.directory, records)
 
 

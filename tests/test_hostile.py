@@ -285,11 +285,16 @@ def _workers_of(pid: int) -> list[int]:
         return []
 
 
-def _running(pid: int) -> bool:
+def _state(pid: int) -> str | None:
+    """The process's state letter (R, S, D, Z...), or None when it is gone."""
     try:
-        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"  # not a zombie
+        return Path(f"/proc/{pid}/stat").read_text().split()[2]
     except OSError:
-        return False
+        return None
+
+
+def _running(pid: int) -> bool:
+    return _state(pid) not in (None, "Z")  # a zombie has ended
 
 
 def _gone(pids: list[int], seconds: float = 5.0) -> bool:
@@ -307,10 +312,8 @@ def _states(pids: list[int]) -> dict[int, str]:
     states = {}
     for pid in pids:
         try:
-            states[pid] = " ".join(Path(f"/proc/{pid}/{name}").read_text().split()[2] if name == "stat"
-                                   else Path(f"/proc/{pid}/{name}").read_text()
-                                   for name in ("stat", "wchan"))
-        except OSError:
+            states[pid] = f"{_state(pid)} {Path(f'/proc/{pid}/wchan').read_text()}"
+        except OSError:  # it ended meanwhile
             pass
     return states
 

@@ -154,7 +154,8 @@ def test_an_index_with_nothing_committed_answers_every_search_with_nothing(tmp_p
 
 def test_segments_of_a_size_are_merged_when_enough_gather(archive):
     def segments():
-        return [segment.doc_count() for segment in archive.ix._segments()]
+        with archive.searcher() as searcher:
+            return [reader.doc_count() for reader, _ in searcher.reader().leaf_readers()]
 
     for n in range(MERGE_FACTOR):  # one page a commit: each its own segment
         write(archive, doc(path=f"/talks/{n}.pdf", pages=("puslapis",)))
