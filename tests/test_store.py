@@ -165,5 +165,5 @@ def test_segments_of_a_size_are_merged_when_enough_gather(archive):
     with archive.writer() as writer:
         writer.remove("/talks/big.pdf")
     assert segments() == [MERGE_FACTOR]  # only live pages count
-    hits, total = search(archive, "puslapis", limit=None)
+    _, total = search(archive, "puslapis", limit=None)
     assert total == MERGE_FACTOR
