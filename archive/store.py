@@ -285,9 +285,9 @@ def merge_tiers(writer, segments: list) -> list:
     """Which of the index's SEGMENTS it keeps as they are, merging the others into WRITER's new
     segment (a Whoosh merge function). A merged page costs about twice what writing it did, so
     pages are merged once per power of MERGE_FACTOR the index grows, and the index keeps few
-    segments (each costs every search a little). Whoosh's default merged most of the index again and
-    again for batches of a few thousand pages: 528k pages rewritten to write 175k, against 132k
-    with this (by a count of its rule, batch by batch)."""
+    segments (each costs every search a little). Whoosh's default merged most of the index
+    again and again for batches of a few thousand pages: 528k pages rewritten to write 175k,
+    against 132k with this (by a count of its rule, batch by batch)."""
     tiers = defaultdict(list)
     for segment in segments:
         if segment.doc_count():  # a segment whose pages were all removed just goes
