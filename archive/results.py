@@ -160,8 +160,8 @@ def snippet(text: str, keys: str, lang: str, matched) -> Snippet:
     return _snippet(top_fragments(fragments, 2, BasicFragmentScorer(), FIRST))
 
 
-def to_hit(whoosh_hit, matched) -> Hit:
-    fields = whoosh_hit.fields()
+def to_hit(fields: dict, score: float, matched) -> Hit:
+    """A page found with SCORE, from its stored FIELDS."""
     lang = fields.get("lang", "none")
     return Hit(
         path=fields["path"],
@@ -171,7 +171,7 @@ def to_hit(whoosh_hit, matched) -> Hit:
         lang=lang,
         doc_lang=fields.get("doc_lang", "none"),
         format=fields.get("format", ""),
-        score=round(whoosh_hit.score, 4),
+        score=round(score, 4),
         snippet=snippet(fields.get("content", ""), fields.get("keys", ""), lang, matched),
     )
 
