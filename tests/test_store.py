@@ -2,9 +2,9 @@ import json
 
 import pytest
 
-from archive.errors import IndexNotFound, SchemaMismatch
+from archive.errors import ArchiveError, IndexNotFound, SchemaMismatch
 from archive.query import search, search_talks, stats
-from archive.store import MERGE_FACTOR, META_FILE, Archive, rebuilding
+from archive.store import MERGE_FACTOR, META_FILE, Archive, _in_order, rebuilding
 from indexer.model import Document, Page, Speaker
 
 
@@ -167,3 +167,48 @@ def test_segments_of_a_size_are_merged_when_enough_gather(archive):
     assert segments() == [MERGE_FACTOR]  # only live pages count
     _, total = search(archive, "puslapis", limit=None)
     assert total == MERGE_FACTOR
+
+
+def _postings_by_page(archive) -> dict:
+    """Every posting of the index, keyed by field and term, as (path, page, weight, value)."""
+    with archive.searcher() as searcher:
+        reader = searcher.reader()
+        found = {}
+        for fieldname, term in reader.all_terms():
+            matcher = reader.postings(fieldname, term)
+            postings = []
+            while matcher.is_active():
+                stored = reader.stored_fields(matcher.id())
+                postings.append((stored["path"], stored["page"], matcher.weight(), matcher.value()))
+                matcher.next()
+            found[fieldname, term] = sorted(postings)
+        return found
+
+
+def test_merged_segments_hold_what_one_commit_would(tmp_path):
+    files = [doc(path=f"/talks/{n}.pdf", pages=(f"puslapis {n}", f"antras puslapis {n} darbas"))
+             for n in range(MERGE_FACTOR)]
+    extra = doc(path="/talks/extra.pdf", pages=("darbas dirba", "dirbti"))
+    merged = Archive.create(tmp_path / "merged")
+    write(merged, files[0], extra)  # a segment that will have a page removed
+    for d in files[1:]:
+        write(merged, d)
+    with merged.writer() as writer:  # the ninth commit merges the eight
+        writer.remove("/talks/extra.pdf")
+        writer.replace(doc(path="/talks/new.pdf", pages=("naujas darbas",)))
+    with merged.searcher() as searcher:
+        assert len(searcher.reader().leaf_readers()) == 1
+    whole = Archive.create(tmp_path / "whole")
+    write(whole, *files, doc(path="/talks/new.pdf", pages=("naujas darbas",)))
+    assert _postings_by_page(merged) == _postings_by_page(whole)
+    for word in ("darbas", "puslapis", "naujas"):
+        assert search(merged, word, limit=None) == search(whole, word, limit=None)
+    merged.close()
+    whole.close()
+
+
+def test_a_merge_refuses_postings_out_of_order():
+    in_order = [("exact", b"a", 0, 1, b""), ("exact", b"a", 3, 1, b""), ("exact", b"b", 1, 1, b"")]
+    assert list(_in_order(in_order)) == in_order
+    with pytest.raises(ArchiveError, match="came after"):
+        list(_in_order(in_order[::-1]))
