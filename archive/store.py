@@ -9,25 +9,19 @@ from __future__ import annotations
 
 import errno
 import fcntl
-import heapq
 import json
 import logging
-import math
 import os
 import shutil
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
-from whoosh.reading import SegmentReader
 from whoosh.util.filelock import FcntlLock
-from whoosh.writing import SegmentWriter
 
 from archive.analysis import PageTerms, page_terms, tokens
 from archive.errors import ArchiveError, IndexBusy, IndexNotFound, SchemaMismatch
@@ -42,14 +36,6 @@ META_FILE = "archive.json"
 # disk. Spilling pickles every posting and reads it back, a third of the writer's time, so the
 # indexer commits before the buffer fills (see ArchiveWriter.buffered_mb).
 WRITER_MB = 96
-# The writer is the one serial stage of an index run, so it skips two costs searching does not
-# need: zlib on postings blocks (a fifth of its time, for an index about 60% larger; warm search
-# at 17.5k pages was within this machine's noise of the compressed index's: p50 36 against
-# 31 ms, p95 67 against 61, five alternating runs), and a lookup of each posting's document
-# length to note the shortest and longest in each block (a sixth), which only bound scores for
-# Whoosh's optimized search (with none noted the bound is looser, and results the same).
-CODEC = W3Codec(compression=0)
-CODEC.length_stats = False
 POSTING_BYTES = 170  # Whoosh's estimate of one buffered posting (writing.PostingPool.add)
 
 
@@ -172,8 +158,10 @@ class Archive:
     def writer(self) -> Iterator[ArchiveWriter]:
         """Commits everything written on success; on any exception writes nothing (to the
         index: the vocabulary may keep new spellings, which is harmless)."""
+        from archive.segments import CODEC, MergingWriter, merge_tiers
+
         try:
-            writer = _MergingWriter(self.ix, limitmb=WRITER_MB, codec=CODEC)
+            writer = MergingWriter(self.ix, limitmb=WRITER_MB, codec=CODEC)
         except LockError as exc:
             raise IndexBusy(
                 f"the index at {self.directory} is being written by another process"
@@ -276,77 +264,6 @@ class ArchiveWriter:
             **common,
             **stems,
         )
-
-
-# Segments of about the same size (within a power of this many pages) are merged when this many
-# have gathered.
-MERGE_FACTOR = 8
-
-
-def merge_tiers(writer, segments: list) -> list:
-    """Which of the index's SEGMENTS it keeps as they are, merging the others into WRITER's new
-    segment (a Whoosh merge function). A merged page costs about twice what writing it did, so
-    pages are merged once per power of MERGE_FACTOR the index grows, and the index keeps few
-    segments (each costs every search a little). Whoosh's default merged most of the index
-    again and again for batches of a few thousand pages: 528k pages rewritten to write 175k,
-    against 132k with this (by a count of its rule, batch by batch)."""
-    tiers = defaultdict(list)
-    for segment in segments:
-        if segment.doc_count():  # a segment whose pages were all removed just goes
-            tiers[int(math.log(segment.doc_count(), MERGE_FACTOR))].append(segment)
-    kept = []
-    for tier in tiers.values():
-        if len(tier) < MERGE_FACTOR:
-            kept += tier
-            continue
-        for segment in tier:
-            writer.add_reader(SegmentReader(writer.storage, writer.schema, segment))
-    return kept
-
-
-class _MergingWriter(SegmentWriter):
-    """Whoosh's segment writer, merging segments in one pass.
-
-    Whoosh's own `add_reader` passes every posting of a merged segment through the writer's
-    sorting pool, which spills it to disk and reads it back (at 10k files, 43% of the indexer's
-    main process). A segment's postings are already in order, so here they are merged, as they
-    are read, with the pool's at the end: a merged page costs 4.5 ms instead of 6.4 (median of
-    three alternating merges of 6.5k pages). The writer closes the readers it is given."""
-
-    def __init__(self, ix, **kwargs):
-        super().__init__(ix, **kwargs)
-        self._merged = []  # (reader, its postings renumbered for the new segment)
-
-    def add_reader(self, reader):
-        self._check_state()
-        start = self.docnum
-        docmap = self.write_per_doc(set(self.schema.names()), reader)
-        self._merged.append((reader, self._process_posts(reader.iter_postings(), start, docmap)))
-        self._added = True
-
-    def _flush_segment(self):
-        assert not self.codec.length_stats, "postings are written without document lengths"
-        self.perdocwriter.close()
-        streams = [self.pool.iter_postings()] + [postings for _, postings in self._merged]
-        self.fieldwriter.add_postings(self.schema, None, heapq.merge(*map(_in_order, streams)))
-        self.fieldwriter.close()
-
-    def _close_segment(self):
-        super()._close_segment()
-        for reader, _ in self._merged:
-            reader.close()
-        self._merged = []
-
-
-def _in_order(postings):
-    """POSTINGS, checked to be in (field, term, page) order, as a merge needs them: out of
-    order, the commit fails and the index stays as it was."""
-    last = None
-    for posting in postings:
-        if last is not None and posting[:3] <= last:
-            raise ArchiveError(f"merging segments: posting {posting[:3]} came after {last}")
-        last = posting[:3]
-        yield posting
 
 
 def _year(date: str | None) -> int | None:

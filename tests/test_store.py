@@ -4,7 +4,8 @@ import pytest
 
 from archive.errors import ArchiveError, IndexNotFound, SchemaMismatch
 from archive.query import search, search_talks, stats
-from archive.store import MERGE_FACTOR, META_FILE, Archive, _in_order, rebuilding
+from archive.segments import MERGE_FACTOR, _in_order
+from archive.store import META_FILE, Archive, rebuilding
 from indexer.model import Document, Page, Speaker
 
 
