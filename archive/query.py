@@ -63,9 +63,7 @@ class _Expander:
             if lang in own:
                 (own[lang] if spelling == word else folded[lang]).add(key)
         for lang in LANGUAGES:
-            # English words are plain ASCII, and the English stemmer costs a cold search 50 ms
-            # to import: ask it only for an ASCII word the index has no English key for.
-            if lang != "en" or (word.isascii() and not own["en"]):
+            if lang != "en" or word.isascii():  # English words are plain ASCII
                 own[lang].add(query_key(word, lang))
         for lang in LANGUAGES:
             if lang == "en" and not word.isascii():

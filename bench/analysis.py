@@ -131,10 +131,10 @@ def main() -> int:
         )
         results[lang] = (pairs, c)
     try:
-        import snowballstemmer
+        import Stemmer
     except ImportError:
         return 0
-    stemmer = snowballstemmer.stemmer("lithuanian")
+    stemmer = Stemmer.Stemmer("lithuanian")
     pairs = results["lt"][0]
     c = conflation(pairs, {form: stemmer.stemWord(form) for form, _ in pairs})
     print(f"\nreference, Snowball Lithuanian: recall {c['recall']:.1%}, "

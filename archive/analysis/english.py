@@ -1,4 +1,6 @@
-"""English keys: the Snowball English (Porter2) stemmer."""
+"""English keys: the Snowball English (Porter2) stemmer, from PyStemmer (Snowball's own C
+build: 2 ms to import where the pure-Python snowballstemmer takes 33, loading its thirty
+languages, which a cold search would pay for every word typed without diacritics)."""
 
 from __future__ import annotations
 
@@ -9,9 +11,9 @@ from archive.text import WORD_CACHE
 
 @lru_cache(maxsize=1)
 def _stemmer():
-    import snowballstemmer
+    import Stemmer
 
-    return snowballstemmer.stemmer("english")
+    return Stemmer.Stemmer("english")
 
 
 @lru_cache(maxsize=WORD_CACHE)
