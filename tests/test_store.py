@@ -213,3 +213,12 @@ def test_a_merge_refuses_postings_out_of_order():
     assert list(_in_order(in_order)) == in_order
     with pytest.raises(ArchiveError, match="came after"):
         list(_in_order(in_order[::-1]))
+
+
+def test_page_columns_open_without_a_pass_over_every_page(archive):
+    write(archive, doc(), doc(path="/talks/b.pdf"))
+    with archive.searcher() as searcher:
+        (reader, _), = searcher.reader().leaf_readers()
+        for name in ("path", "talk"):
+            assert reader.column_reader(name, translate=False).had_stored_offsets, name
+        assert reader.column_reader("path")[2] == "/talks/b.pdf"
