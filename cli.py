@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 import json
-import logging
 import os
 import sys
 import time
@@ -74,12 +73,24 @@ def main(ctx: click.Context, index_dir: Path, verbose: int, quiet: bool) -> None
       archive search LEAN --lang lt
       archive search Rotko --speaker cacka
     """
+    if ctx.invoked_subcommand in READING_FILES:
+        _log_to_stderr(verbose, quiet)
+    ctx.obj = {"index_dir": index_dir, "quiet": quiet}
+
+
+# The commands that read files, whose readers log what they skip (a slide, a damaged page).
+# Only they set up logging: importing it would cost a cold search 10 ms.
+READING_FILES = ("index", "inspect")
+
+
+def _log_to_stderr(verbose: int, quiet: bool) -> None:
+    import logging
+
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     logging.basicConfig(level=level, format="archive: %(message)s", stream=sys.stderr)
     if verbose < 2:
         # pypdf logs every repair it makes to a damaged file; the one-line reason is enough.
         logging.getLogger("pypdf").setLevel(logging.ERROR)
-    ctx.obj = {"index_dir": index_dir, "quiet": quiet}
 
 
 @main.command()

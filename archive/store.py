@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import fcntl
 import json
-import logging
 import os
 import shutil
 from collections.abc import Iterator, Sequence
@@ -28,8 +27,6 @@ from archive.errors import ArchiveError, IndexBusy, IndexNotFound, SchemaMismatc
 from archive.schema import SCHEMA_VERSION, STEM_FIELDS, build_schema
 from archive.text import name_key
 from archive.vocabulary import Vocabulary
-
-logger = logging.getLogger(__name__)
 
 META_FILE = "archive.json"
 # The writer's buffer of postings (Whoosh's estimate of their memory) before it spills them to
@@ -307,7 +304,9 @@ def _recover_interrupted_swap(directory: Path) -> None:
     """A rebuild stopped between its two renames leaves only DIRECTORY.old: put it back."""
     old = directory.with_name(directory.name + ".old")
     if not directory.exists() and old.is_dir():
-        logger.warning("restoring %s from an interrupted rebuild", directory)
+        import logging  # only now: a cold search does not pay for it
+
+        logging.getLogger(__name__).warning("restoring %s from an interrupted rebuild", directory)
         old.rename(directory)
 
 
