@@ -75,6 +75,17 @@ class MergingWriter(SegmentWriter):
         self.fieldwriter.add_postings(self.schema, None, heapq.merge(*map(_in_order, streams)))
         self.fieldwriter.close()
 
+    def commit(self, *args, **kwargs):
+        """Whoosh's commit; one that fails (a merge that finds its postings out of order, a full
+        disk) leaves the index as it was and, unlike Whoosh's, closes what it opened and releases
+        the write lock."""
+        try:
+            super().commit(*args, **kwargs)
+        except BaseException:
+            if not self.is_closed:
+                self.cancel()
+            raise
+
     def _close_segment(self):
         super()._close_segment()
         for reader, _ in self._merged:

@@ -1,12 +1,18 @@
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+from whoosh.reading import SegmentReader
 
 from archive.errors import ArchiveError, IndexNotFound, SchemaMismatch
 from archive.query import search, search_talks, stats
 from archive.segments import MERGE_FACTOR, _in_order
 from archive.store import META_FILE, Archive, rebuilding
 from indexer.model import Document, Page, Speaker
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def doc(path="/talks/a.pdf", pages=("pirmas puslapis", "antras puslapis"), lang="lt", **kw):
@@ -222,3 +228,21 @@ def test_page_columns_open_without_a_pass_over_every_page(archive):
         for name in ("path", "talk"):
             assert reader.column_reader(name, translate=False).had_stored_offsets, name
         assert reader.column_reader("path")[2] == "/talks/b.pdf"
+
+
+def test_a_merge_that_fails_leaves_the_index_as_it_was(archive, monkeypatch):
+    for n in range(MERGE_FACTOR):
+        write(archive, doc(path=f"/talks/{n}.pdf", pages=(f"puslapis {n}",)))
+    in_order = SegmentReader.iter_postings
+    monkeypatch.setattr(SegmentReader, "iter_postings", lambda self: reversed(list(in_order(self))))
+    with pytest.raises(ArchiveError, match="came after"):
+        write(archive, doc(path="/talks/new.pdf", pages=("naujas",)))  # the ninth merges the eight
+    assert search(archive, "puslapis", limit=None)[1] == MERGE_FACTOR
+    assert search(archive, "naujas")[1] == 0
+    # The write lock is free again: another process can write (this one could anyway).
+    code = "import sys; from archive.store import Archive\nwith Archive.open(sys.argv[1]).writer(): pass"
+    subprocess.run([sys.executable, "-c", code, str(archive.directory)], check=True, cwd=ROOT)
+    monkeypatch.undo()
+    write(archive, doc(path="/talks/new.pdf", pages=("naujas",)))
+    assert search(archive, "naujas")[1] == 1
+    assert search(archive, "puslapis", limit=None)[1] == MERGE_FACTOR
