@@ -23,7 +23,13 @@ from conftest import CORPUS, ROOT, make_pptx
 from indexer.errors import ExtractionError
 from indexer.extract import extract
 from indexer.pipeline import index_paths
-from indexer.workers import IN_FLIGHT_BYTES, IN_FLIGHT_PER_JOB, Limits, run_isolated
+from indexer.workers import (
+    IN_FLIGHT_BYTES,
+    IN_FLIGHT_PER_JOB,
+    WORKER_NICENESS,
+    Limits,
+    run_isolated,
+)
 
 PDF = CORPUS / "16_Cacka_Rotko_centrs.pdf"  # 12 pages
 
@@ -214,6 +220,16 @@ def test_a_file_that_kills_its_worker_is_reported_and_the_run_goes_on(tmp_path, 
 
 def _square(n: int) -> int:
     return n * n
+
+
+def _niceness(_) -> int:
+    return os.nice(0)
+
+
+def test_workers_give_way_to_the_writer():
+    ours = os.nice(0)
+    (theirs,) = run_isolated(_niceness, [0], 1, Limits(), lambda task, reason: None)
+    assert theirs == min(19, ours + WORKER_NICENESS)
 
 
 def test_what_waits_in_flight_is_bounded_by_the_files_sizes():
