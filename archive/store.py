@@ -155,15 +155,14 @@ class Archive:
     def writer(self) -> Iterator[ArchiveWriter]:
         """Commits everything written on success; on any exception writes nothing (to the
         index: the vocabulary may keep new spellings, which is harmless)."""
-        from archive.segments import CODEC, MergingWriter, merge_tiers
+        from archive.segments import MergingWriter
 
         try:
-            writer = MergingWriter(self.ix, limitmb=WRITER_MB, codec=CODEC)
+            writer = MergingWriter(self.ix, limitmb=WRITER_MB)
         except LockError as exc:
             raise IndexBusy(
                 f"the index at {self.directory} is being written by another process"
             ) from exc
-        writer.mergetype = merge_tiers
         with writer:
             archive_writer = ArchiveWriter(writer)
             yield archive_writer

@@ -1,7 +1,6 @@
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from whoosh.reading import SegmentReader
@@ -10,9 +9,8 @@ from archive.errors import ArchiveError, IndexNotFound, SchemaMismatch
 from archive.query import search, search_talks, stats
 from archive.segments import MERGE_FACTOR, _in_order
 from archive.store import META_FILE, Archive, rebuilding
+from conftest import ROOT
 from indexer.model import Document, Page, Speaker
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def doc(path="/talks/a.pdf", pages=("pirmas puslapis", "antras puslapis"), lang="lt", **kw):
