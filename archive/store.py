@@ -25,6 +25,7 @@ from whoosh.util.filelock import FcntlLock
 from archive.analysis import PageTerms, page_terms, tokens
 from archive.errors import ArchiveError, IndexBusy, IndexNotFound, SchemaMismatch
 from archive.schema import SCHEMA_VERSION, STEM_FIELDS, build_schema
+from archive.scoring import PageBM25
 from archive.text import name_key
 from archive.vocabulary import Vocabulary
 
@@ -173,7 +174,7 @@ class Archive:
                 vocabulary.close()
 
     def searcher(self):
-        return self.ix.searcher()
+        return self.ix.searcher(weighting=PageBM25())
 
     def close(self) -> None:
         self.ix.close()

@@ -1,0 +1,147 @@
+"""Every page a query of words matches, scored, reading postings a block at a time.
+
+Search groups pages into talks, so it needs every match scored: nothing can be skipped. Whoosh's
+matchers walk postings one page at a time through a tree of Python objects, 25-35 µs a matching
+page at 175k pages: a common word ("viņiem", 39k pages) costs a second. For the queries people
+type most (words: terms joined by OR and AND, restricted by --lang or --speaker), this reads
+each term's postings a block at a time and computes Whoosh's BM25F scores in one loop. The
+scores are Whoosh's own up to the order in which a page's term scores are added; pages rank as
+Whoosh ranks them, best score first, lower document number first among equals. Any other query
+(phrases, prefixes, NOT) is left to Whoosh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import accumulate, repeat
+
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.scoring import BM25F
+
+from archive.columns import LENGTH_OF_BYTE, field_lengths
+
+
+def scored_pages(searcher, query: wq.Query) -> list[tuple[int, float]] | None:
+    """(document number, score) of every page QUERY matches, best first; None when QUERY has
+    parts this does not score (Whoosh's search then does)."""
+    if not isinstance(searcher.weighting, BM25F) or not _plain(query, searcher.schema):
+        return None
+    if not searcher.doc_count_all():  # nothing committed yet: no segments to read
+        return []
+    scores: dict[int, float] = {}
+    for segment_searcher, start in searcher.leaf_searchers():
+        segment = _Segment(searcher, segment_searcher)
+        for docnum, score in segment.scores(query).items():
+            scores[start + docnum] = score
+    order = sorted(scores)
+    order.sort(key=scores.__getitem__, reverse=True)  # stable: equal scores keep docnum order
+    return [(docnum, scores[docnum]) for docnum in order]
+
+
+def _plain(query: wq.Query, schema) -> bool:
+    kind = type(query)
+    if kind is wq.Term:
+        return query.fieldname in schema and schema[query.fieldname].scorable
+    if kind is wq.Or:
+        return not query.minmatch and query.scale is None and all(
+            _plain(q, schema) for q in query.subqueries)
+    if kind is wq.And:
+        return all(_plain(q, schema) for q in query.subqueries)
+    if kind is wq.Require:
+        return _plain(query.a, schema)  # the filter only selects: any query will do
+    return False
+
+
+class _Segment:
+    def __init__(self, searcher, segment_searcher):
+        self.top = searcher
+        self.searcher = segment_searcher
+        self.reader = segment_searcher.reader()
+        self.deleted = self.reader.deleted_docs_set
+
+    def scores(self, query: wq.Query) -> dict[int, float]:
+        kind = type(query)
+        if kind is wq.Term:
+            scores = self._term(query)
+        elif kind is wq.Or:
+            scores = {}
+            for sub in query.subqueries:
+                for docnum, score in self.scores(sub).items():
+                    scores[docnum] = scores[docnum] + score if docnum in scores else score
+        elif kind is wq.And:
+            parts = [self.scores(sub) for sub in query.subqueries]
+            common = set(parts[0]).intersection(*parts[1:]) if parts else set()
+            scores = {d: sum(part[d] for part in parts) for d in common}
+        else:  # Require: the first query's pages that the second matches too, as it scores them
+            scores = self.scores(query.a)
+            if scores:
+                allowed = self.docnums(query.b)
+                scores = {d: s for d, s in scores.items() if d in allowed}
+        if query.boost != 1.0:
+            scores = {d: s * query.boost for d, s in scores.items()}
+        return scores
+
+    def docnums(self, query: wq.Query) -> set[int]:
+        """The pages QUERY matches, unscored (deleted pages among them)."""
+        kind = type(query)
+        if kind is wq.Term:
+            postings = self._postings(query)
+            return set() if postings is None else {d for ids, _ in _blocks(postings) for d in ids}
+        if kind in (wq.And, wq.Or) and query.subqueries:
+            sets = [self.docnums(sub) for sub in query.subqueries]
+            return set.intersection(*sets) if kind is wq.And else set.union(*sets)
+        return set(query.docs(self.searcher))
+
+    def _postings(self, term: wq.Term):
+        field = self.reader.schema[term.fieldname]
+        try:
+            text = field.to_bytes(term.text)
+        except ValueError:
+            return None
+        if (term.fieldname, text) not in self.reader:
+            return None
+        postings = self.reader.postings(term.fieldname, text)
+        return getattr(postings, "child", postings)  # deleted pages are dropped in _term
+
+    def _term(self, term: wq.Term) -> dict[int, float]:
+        postings = self._postings(term)
+        if postings is None:
+            return {}
+        fieldname = term.fieldname
+        lengths, length_of = field_lengths(self.reader, fieldname), LENGTH_OF_BYTE
+        if lengths is None:  # no lengths kept: Whoosh takes every page's length as 1
+            lengths, length_of = bytes(self.reader.doc_count_all()), [1] * 256
+        # Whoosh's scoring.bm25, operation for operation, so the scores are the same floats.
+        weighting = self.top.weighting
+        K1, B = weighting.K1, weighting._field_B.get(fieldname, weighting.B)
+        idf = self.top.idf(fieldname, term.text)
+        average = self.top.avg_field_length(fieldname) or 1
+        k1_plus_1, one_minus_b = K1 + 1, 1 - B
+        scores = {}
+        for ids, weights in _blocks(postings):
+            for docnum, tf in zip(ids, weights):
+                fl = length_of[lengths[docnum]]
+                scores[docnum] = idf * ((tf * k1_plus_1) / (tf + K1 * (one_minus_b + B * fl / average)))
+        if self.deleted:
+            scores = {d: s for d, s in scores.items() if d not in self.deleted}
+        return scores
+
+
+def _blocks(postings) -> Iterator[tuple[Iterable[int], Iterable[float]]]:
+    """(document numbers, weights) of each block of a term's postings."""
+    if type(postings) is not W3LeafMatcher:  # read through Whoosh, a posting at a time
+        while postings.is_active():
+            yield (postings.id(),), (postings.weight(),)
+            postings.next()
+        return
+    # Whoosh's W3LeafMatcher._read_ids and _read_weights, without a Python call per posting.
+    while postings.is_active():
+        postings._read_data()
+        ids, weights = postings._data[0], postings._data[1]
+        if not postings._byteids:
+            ids = accumulate(ids)  # stored as gaps
+        if weights is None or isinstance(weights, float):  # one weight for the whole block
+            weights = repeat(1.0 if weights is None else weights)
+        yield ids, weights
+        postings._next_block()

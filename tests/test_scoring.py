@@ -1,0 +1,132 @@
+"""Search's own readers (archive.columns, archive.scoring, archive.postings) answer exactly as
+Whoosh's would, on one segment and on several with removed pages."""
+
+import pytest
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.scoring import BM25F
+from whoosh.util.numeric import length_to_byte
+
+import archive.query as archive_query
+from archive.columns import PageValues, field_lengths
+from archive.postings import _blocks, scored_pages
+from archive.query import _filters, _restricted, expand, search_talks
+from archive.store import Archive
+from indexer.model import Document, Page
+
+QUERIES = [  # (text, --lang, --speaker)
+    ("LEAN", None, None), ("LEAN", "lt", None), ("sadarbība", None, None),
+    ("pasvaldibu sadarbiba ar uznemejiem", None, None), ("SODRA", None, "mindaugs"),
+    ("darbas", "lt", None), ("planning", "en", None), ("projekts OR project", None, None),
+    ("darbas dirba", None, None), ("puslapis", None, None), ("nothing-like-this", None, None),
+]
+
+TEXTS = {
+    "lt": ["darbas dirba darbuotojai", "puslapis apie darbą", "darbas ir puslapis darbas"],
+    "lv": ["darbs strādā darbinieki", "lapa par darbu un projekts", "projekts darbs projekts"],
+    "en": ["work and planning", "the project is planning work", "planning planning project"],
+}
+
+
+def _doc(n: int, lang: str) -> Document:
+    pages = tuple(Page(i, text, lang) for i, text in enumerate(TEXTS[lang][n % 3:] + TEXTS[lang], 1))
+    return Document(path=f"/talks/{lang}{n}.pdf", format="pdf", title=f"Talk {n}", author=None,
+                    pages=pages, lang=lang, speaker=None)
+
+
+@pytest.fixture(scope="module")
+def segmented(tmp_path_factory):
+    """Three segments; one file removed, so a segment has deleted pages."""
+    archive = Archive.create(tmp_path_factory.mktemp("segmented") / "idx")
+    for batch in range(3):
+        with archive.writer() as writer:
+            for n in range(batch * 4, batch * 4 + 4):
+                writer.replace(_doc(n, ("lt", "lv", "en")[n % 3]))
+    with archive.writer() as writer:
+        writer.remove("/talks/lv4.pdf")
+    with archive.searcher() as searcher:
+        assert len(searcher.reader().leaf_readers()) == 3
+        assert any(reader.has_deletions() for reader, _ in searcher.reader().leaf_readers())
+    yield archive
+    archive.close()
+
+
+@pytest.fixture(scope="module")
+def corpus(corpus_index):
+    archive = Archive.open(corpus_index)
+    yield archive
+    archive.close()
+
+
+@pytest.fixture(params=["corpus", "segmented"])
+def any_archive(request):
+    return request.getfixturevalue(request.param)
+
+
+def _whoosh_and_ours(archive, text, lang, speaker):
+    query, _ = expand(archive, text)
+    query = _restricted(query, _filters(archive, lang, speaker))
+    with archive.searcher() as searcher:
+        whoosh = searcher.search(query, limit=None, optimize=False).items()
+        return list(whoosh), scored_pages(searcher, query)
+
+
+@pytest.mark.parametrize("text, lang, speaker", QUERIES)
+def test_scored_pages_are_whooshs_pages_scores_and_order(any_archive, text, lang, speaker):
+    whoosh, ours = _whoosh_and_ours(any_archive, text, lang, speaker)
+    assert ours is not None
+    assert [docnum for docnum, _ in ours] == [docnum for docnum, _ in whoosh]
+    assert [score for _, score in ours] == pytest.approx([score for _, score in whoosh], rel=1e-12)
+
+
+def test_the_queries_match_pages_in_both_indexes(corpus, segmented):
+    """The comparisons above compare something: most queries find pages."""
+    found = [bool(_whoosh_and_ours(a, *q)[0]) for a in (corpus, segmented) for q in QUERIES]
+    assert sum(found) >= len(found) // 2
+
+
+@pytest.mark.parametrize("text", ['"darbas dirba"', "darb*", "darbas NOT puslapis"])
+def test_phrases_prefixes_and_not_are_left_to_whoosh(segmented, text):
+    query, _ = expand(segmented, text)
+    with segmented.searcher() as searcher:
+        assert scored_pages(searcher, query) is None
+    assert search_talks(segmented, text).total_pages > 0
+
+
+@pytest.mark.parametrize("text, lang, speaker", QUERIES)
+def test_search_talks_answers_as_with_whoosh_alone(any_archive, monkeypatch, text, lang, speaker):
+    ours = search_talks(any_archive, text, lang=lang, speaker=speaker, limit=None)
+    monkeypatch.setattr(archive_query, "scored_pages", lambda searcher, query: None)
+    assert ours == search_talks(any_archive, text, lang=lang, speaker=speaker, limit=None)
+
+
+def test_postings_are_read_a_block_at_a_time(segmented):
+    """If Whoosh's postings reader changes, search falls back to reading a posting at a time:
+    right, but slow. This says so."""
+    with segmented.searcher() as searcher:
+        reader = searcher.reader().leaf_readers()[0][0]
+        postings = reader.postings("lang", b"lt")
+        postings = getattr(postings, "child", postings)
+        assert type(postings) is W3LeafMatcher
+        assert [list(ids) for ids, _ in _blocks(postings)] != []
+
+
+def test_columns_read_in_one_piece_hold_whooshs_values(any_archive):
+    with any_archive.searcher() as searcher:
+        for name in ("path", "talk"):
+            ours, whoosh = PageValues(searcher, name), searcher.reader().column_reader(name)
+            assert [ours[d].decode() for d in range(searcher.doc_count_all())] == list(whoosh)
+        for reader, _ in searcher.reader().leaf_readers():
+            for field in ("exact", "stem_lt", "stem_lv", "stem_en"):
+                lengths = field_lengths(reader, field)
+                assert lengths is not None, field
+                expected = [length_to_byte(reader.doc_field_length(d, field, 0))
+                            for d in range(reader.doc_count_all())]
+                assert list(lengths) == expected
+
+
+def test_page_scores_are_bm25fs(any_archive):
+    query, _ = expand(any_archive, "darbas projekts LEAN planning")
+    with any_archive.searcher() as ours, any_archive.ix.searcher(weighting=BM25F()) as whoosh:
+        found = ours.search(query, limit=None, optimize=False).items()
+        assert list(found) == list(whoosh.search(query, limit=None, optimize=False).items())
+        assert found
