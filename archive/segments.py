@@ -61,6 +61,8 @@ class MergingWriter(SegmentWriter):
     def __init__(self, ix, **kwargs):
         super().__init__(ix, codec=CODEC, **kwargs)
         self.mergetype = merge_tiers  # what Whoosh's commit() merges by
+        # Stored fields are a column too: store where each page's starts, as `page_column` does.
+        self.perdocwriter._colwriters["_stored"]._child.cutoff = 0
         self._merged = []  # (reader, its postings renumbered for the new segment)
 
     def add_reader(self, reader):

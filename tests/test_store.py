@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 import pytest
+from whoosh.codec.whoosh3 import STORED_COLUMN
 from whoosh.reading import SegmentReader
 
 from archive.errors import ArchiveError, IndexNotFound, SchemaMismatch
@@ -225,6 +226,8 @@ def test_page_columns_open_without_a_pass_over_every_page(archive):
         (reader, _), = searcher.reader().leaf_readers()
         for name in ("path", "talk"):
             assert reader.column_reader(name, translate=False).had_stored_offsets, name
+        stored = reader._perdoc.column_reader("_stored", STORED_COLUMN)  # the stored fields
+        assert stored._child.had_stored_offsets
         assert reader.column_reader("path")[2] == "/talks/b.pdf"
 
 
