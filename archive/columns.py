@@ -12,6 +12,7 @@ reader is read through Whoosh, value by value.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 
 from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.util.numeric import byte_to_length
@@ -36,8 +37,24 @@ def field_lengths(segment_reader, fieldname: str) -> bytes | None:
     return data + bytes(segment_reader.doc_count_all() - len(data))
 
 
+def segment_values(segment_reader, name: str) -> Callable[[int], bytes]:
+    """A segment's column NAME, by document number in the segment, as bytes (undecoded)."""
+    column = segment_reader.column_reader(name, translate=False)
+    if type(column) is not VarBytesColumn.Reader or not len(column._lengths):
+        return column.__getitem__
+    offsets, lengths = column._offsets, column._lengths
+    data = column._dbfile.get(column._basepos, offsets[-1] + lengths[-1])
+
+    def value(docnum: int) -> bytes:
+        start = offsets[docnum]
+        return data[start : start + lengths[docnum]]
+
+    return value
+
+
 class PageValues:
-    """One column of a searcher's index, by document number, as bytes (undecoded)."""
+    """One column of a searcher's index, by document number, as bytes (undecoded); each
+    segment's is read when first needed."""
 
     def __init__(self, searcher, name: str):
         leaves = list(searcher.reader().leaf_readers())
@@ -48,20 +65,6 @@ class PageValues:
 
     def __getitem__(self, docnum: int) -> bytes:
         i = bisect_right(self._starts, docnum) - 1
-        segment = self._segments[i] or self._read(i)
-        return segment(docnum - self._starts[i])
-
-    def _read(self, i: int):
-        column = self._readers[i].column_reader(self._name, translate=False)
-        if type(column) is VarBytesColumn.Reader and len(column._lengths):
-            offsets, lengths = column._offsets, column._lengths
-            end = offsets[-1] + lengths[-1]
-            data = column._dbfile.get(column._basepos, end)
-
-            def segment(docnum: int) -> bytes:
-                start = offsets[docnum]
-                return data[start : start + lengths[docnum]]
-        else:
-            segment = column.__getitem__
-        self._segments[i] = segment
-        return segment
+        if self._segments[i] is None:
+            self._segments[i] = segment_values(self._readers[i], self._name)
+        return self._segments[i](docnum - self._starts[i])

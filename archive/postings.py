@@ -16,10 +16,12 @@ from collections.abc import Iterable, Iterator
 from itertools import accumulate, repeat
 
 from whoosh import query as wq
+from whoosh.analysis import IDTokenizer
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.fields import ID
 from whoosh.scoring import BM25F
 
-from archive.columns import LENGTH_OF_BYTE, field_lengths
+from archive.columns import LENGTH_OF_BYTE, field_lengths, segment_values
 
 
 def scored_pages(searcher, query: wq.Query) -> list[tuple[int, float]] | None:
@@ -76,30 +78,34 @@ class _Segment:
         else:  # Require: the first query's pages that the second matches too, as it scores them
             scores = self.scores(query.a)
             if scores:
-                allowed = self.docnums(query.b)
-                scores = {d: s for d, s in scores.items() if d in allowed}
+                kept = self.matching(query.b, set(scores))
+                scores = {d: s for d, s in scores.items() if d in kept}
         if query.boost != 1.0:
             scores = {d: s * query.boost for d, s in scores.items()}
         return scores
 
-    def docnums(self, query: wq.Query) -> set[int]:
-        """The pages QUERY matches, unscored (deleted pages among them)."""
+    def matching(self, query: wq.Query, docnums: set[int]) -> set[int]:
+        """Those of DOCNUMS that QUERY matches."""
         kind = type(query)
+        if kind is wq.And and query.subqueries:
+            for sub in query.subqueries:
+                docnums = self.matching(sub, docnums)
+            return docnums
         if kind is wq.Term:
+            if _whole_value(self.reader.schema, query.fieldname) and self.reader.has_column(query.fieldname):
+                # A page's one value, in its column: --lang lv checks the pages found, where
+                # the postings of "lv" would be read through (a third of the index).
+                value = _bytes(self.reader.schema, query)
+                column = segment_values(self.reader, query.fieldname)
+                return {d for d in docnums if column(d) == value}
             postings = self._postings(query)
-            return set() if postings is None else {d for ids, _ in _blocks(postings) for d in ids}
-        if kind in (wq.And, wq.Or) and query.subqueries:
-            sets = [self.docnums(sub) for sub in query.subqueries]
-            return set.intersection(*sets) if kind is wq.And else set.union(*sets)
-        return set(query.docs(self.searcher))
+            return set() if postings is None else docnums.intersection(
+                d for ids, _ in _blocks(postings) for d in ids)
+        return docnums.intersection(query.docs(self.searcher))
 
     def _postings(self, term: wq.Term):
-        field = self.reader.schema[term.fieldname]
-        try:
-            text = field.to_bytes(term.text)
-        except ValueError:
-            return None
-        if (term.fieldname, text) not in self.reader:
+        text = _bytes(self.reader.schema, term)
+        if text is None or (term.fieldname, text) not in self.reader:
             return None
         postings = self.reader.postings(term.fieldname, text)
         return getattr(postings, "child", postings)  # deleted pages are dropped in _term
@@ -126,6 +132,19 @@ class _Segment:
         if self.deleted:
             scores = {d: s for d, s in scores.items() if d not in self.deleted}
         return scores
+
+
+def _bytes(schema, term: wq.Term) -> bytes | None:
+    try:
+        return schema[term.fieldname].to_bytes(term.text)
+    except ValueError:  # not a value the field can hold: it matches nothing
+        return None
+
+
+def _whole_value(schema, fieldname: str) -> bool:
+    """Whether FIELDNAME's one term a page is its whole value, as its column holds it."""
+    field = schema[fieldname]
+    return type(field) is ID and type(field.analyzer) is IDTokenizer
 
 
 def _blocks(postings) -> Iterator[tuple[Iterable[int], Iterable[float]]]:

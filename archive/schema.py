@@ -61,7 +61,9 @@ def build_schema() -> Schema:
         talk=ID(stored=True, sortable=page_column()),
         doc_lang=ID(stored=True),
         languages=STORED(),  # the document's languages: {language: share of its words}
-        lang=ID(stored=True),  # the page's own language; "none" when it has no text to tell
+        # The page's own language; "none" when it has no text to tell. Its column lets a search
+        # keep the pages of a language among those it found, without reading the language's.
+        lang=ID(stored=True, sortable=page_column()),
         page=STORED(),  # never searched: a numeric field would index 8 terms a page
         pages=STORED(),
         content=STORED(),  # the page's text, for snippets

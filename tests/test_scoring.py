@@ -6,6 +6,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import length_to_byte
 
+import archive.postings as archive_postings
 import archive.query as archive_query
 from archive.columns import PageValues, field_lengths
 from archive.postings import _blocks, scored_pages
@@ -130,3 +131,15 @@ def test_page_scores_are_bm25fs(any_archive):
         found = ours.search(query, limit=None, optimize=False).items()
         assert list(found) == list(whoosh.search(query, limit=None, optimize=False).items())
         assert found
+
+
+@pytest.mark.parametrize("text, lang, speaker", [q for q in QUERIES if q[1] or q[2]])
+def test_filters_without_a_column_read_postings_alike(segmented, monkeypatch, text, lang, speaker):
+    """An index made before `lang` had a column keeps pages of a language by its postings."""
+    with segmented.searcher() as searcher:
+        assert all(reader.has_column("lang") for reader, _ in searcher.reader().leaf_readers())
+    with_column = _whoosh_and_ours(segmented, text, lang, speaker)[1]
+    monkeypatch.setattr(archive_postings, "_whole_value", lambda schema, fieldname: False)
+    whoosh, ours = _whoosh_and_ours(segmented, text, lang, speaker)
+    assert ours == with_column
+    assert [docnum for docnum, _ in ours] == [docnum for docnum, _ in whoosh]
