@@ -10,7 +10,6 @@ an inflected one, which outranks a folded one.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from whoosh import query as wq
 from whoosh.qparser import FieldAliasPlugin, QueryParser
@@ -39,12 +38,12 @@ from archive.vocabulary import Vocabulary
 EXACT, INFLECTED, FOLDED = 4.0, 2.0, 1.0
 
 
-@dataclass
 class Matched:
     """The terms a query looks for, for highlighting."""
 
-    exact: set[str] = field(default_factory=set)
-    keys: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # by language
+    def __init__(self, exact: set[str] | None = None):
+        self.exact = set() if exact is None else exact
+        self.keys: dict[str, set[str]] = defaultdict(set)  # by language
 
     def matches(self, word: str, key: str, lang: str) -> bool:
         return word in self.exact or key in self.keys.get(lang, ())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from typing import NamedTuple
 
 from whoosh.analysis import Token
 from whoosh.highlight import (
@@ -23,14 +23,15 @@ LINE_BREAK = " / "
 _WHITESPACE = re.compile(r"\s+")
 
 
-@dataclass(frozen=True, slots=True)
-class Snippet:
+# Records are NamedTuples: a dataclass costs 1-2 ms to define, at every start of `archive search`.
+
+
+class Snippet(NamedTuple):
     text: str
     matches: tuple[tuple[int, int], ...] = ()  # [start, end) of each matched word in text
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     path: str
     page: int
     title: str
@@ -42,14 +43,13 @@ class Hit:
     snippet: Snippet
 
     def to_dict(self) -> dict:
-        data = asdict(self)
+        data = self._asdict()
         data["snippet"] = self.snippet.text
         data["matches"] = [list(span) for span in self.snippet.matches]
         return data
 
 
-@dataclass(frozen=True, slots=True)
-class Version:
+class Version(NamedTuple):
     """Another file of the same talk: its PDF export, or the talk in another language."""
 
     path: str
@@ -57,8 +57,7 @@ class Version:
     lang: str
 
 
-@dataclass(frozen=True, slots=True)
-class FileHit:
+class FileHit(NamedTuple):
     """A matching file: its best pages, best first, and the talk's other files."""
 
     pages: tuple[Hit, ...]
@@ -74,31 +73,29 @@ class FileHit:
             {k: v for k, v in hit.to_dict().items() if k in ("page", "score", "lang", "snippet", "matches")}
             for hit in self.pages
         ]
-        best["versions"] = [asdict(v) for v in self.versions]
+        best["versions"] = [v._asdict() for v in self.versions]
         return best
 
 
-@dataclass(frozen=True, slots=True)
-class Grouped:
+class Grouped(NamedTuple):
     files: list[FileHit]
     total_files: int  # files (or talks, collapsed) that matched
     total_pages: int
 
 
-@dataclass(frozen=True, slots=True)
-class Stats:
+class Stats(NamedTuple):
     documents: int
     pages: int
-    documents_by_lang: dict[str, int] = field(default_factory=dict)
-    documents_with_lang: dict[str, int] = field(default_factory=dict)  # any page in it
-    pages_by_lang: dict[str, int] = field(default_factory=dict)
-    documents_by_speaker: dict[str, int] = field(default_factory=dict)
-    documents_by_format: dict[str, int] = field(default_factory=dict)
-    documents_by_event: dict[str, int] = field(default_factory=dict)
-    documents_by_year: dict[str, int] = field(default_factory=dict)
+    documents_by_lang: dict[str, int]
+    documents_with_lang: dict[str, int]  # any page in it
+    pages_by_lang: dict[str, int]
+    documents_by_speaker: dict[str, int]
+    documents_by_format: dict[str, int]
+    documents_by_event: dict[str, int]
+    documents_by_year: dict[str, int]
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return self._asdict()
 
 
 def _snippet(fragments) -> Snippet:
@@ -196,15 +193,14 @@ def collect_stats(searcher) -> Stats:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Person:
+class Person(NamedTuple):
     name: str  # the most trusted spelling: the catalog's, else the one seen most
     spellings: tuple[str, ...]  # every spelling seen, in any talk
     talks: int
     languages: dict[str, int]  # language of the talk -> talks
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return self._asdict()
 
 
 def collect_speakers(searcher) -> list[Person]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from archive.analysis import english, latvian, lithuanian
 from archive.text import fold
@@ -26,8 +26,7 @@ _MODULES = {"lv": latvian, "lt": lithuanian, "en": english}
 WORD = re.compile(r"\w+")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):  # not a dataclass: see archive.results
     text: str  # lower case, as it stands in the text
     start: int
     end: int
@@ -61,8 +60,7 @@ def folded_key(word: str, lang: str) -> str:
     return module.folded_key(word) if fold(word) == word else fold(module.key(word))
 
 
-@dataclass(frozen=True, slots=True)
-class PageTerms:
+class PageTerms(NamedTuple):
     exact: str  # space-separated, one term per word, in order
     keys: str  # the key of each word, in the same order
     lang: str | None
@@ -81,8 +79,7 @@ def page_terms(text: str, lang: str | None) -> PageTerms:
     return PageTerms(" ".join(words), " ".join(index_key(word, lang) for word in words), lang)
 
 
-@dataclass(frozen=True, slots=True)
-class Analyzed:
+class Analyzed(NamedTuple):
     token: str
     key: str
     folded: str

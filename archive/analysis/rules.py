@@ -6,7 +6,7 @@ so that "stradaja" is cut where "strādāja" is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from typing import NamedTuple
 
 from archive.text import fold
 
@@ -17,8 +17,7 @@ def by_length(words: str | list[str]) -> tuple[str, ...]:
     return tuple(sorted(dict.fromkeys(items), key=len, reverse=True))
 
 
-@dataclass(frozen=True)
-class Tables:
+class Tables(NamedTuple):
     vowels: frozenset
     nominal: tuple[str, ...]  # endings of nouns and adjectives
     verb: tuple[str, ...]  # endings of verb forms, participles included
@@ -31,14 +30,13 @@ class Tables:
         `verbal_only` keeps those of three letters or more: shorter ones, folded, end nouns by
         chance ("vietās" -> "vietas" would end like the participle "-ētas")."""
         values = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
+        for name, value in self._asdict().items():
             if isinstance(value, frozenset):
-                values[f.name] = frozenset(fold(v) for v in value)
-            elif f.name == "verbal_only":
-                values[f.name] = by_length([fold(v) for v in value if fold(v) == v or len(v) >= 3])
+                values[name] = frozenset(fold(v) for v in value)
+            elif name == "verbal_only":
+                values[name] = by_length([fold(v) for v in value if fold(v) == v or len(v) >= 3])
             else:
-                values[f.name] = by_length([fold(v) for v in value])
+                values[name] = by_length([fold(v) for v in value])
         return Tables(**values)
 
 
