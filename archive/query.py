@@ -223,27 +223,29 @@ def search_talks(
     with archive.searcher() as searcher:
         query, matched = expand(archive, text, exact_only=exact)
         query = _restricted(query, filter_)
-        scored = scored_pages(searcher, query)
-        if scored is None:
-            scored = searcher.search(query, limit=None, optimize=False).items()
+        scores = scored_pages(searcher, query)
+        if scores is None:
+            scores = dict(searcher.search(query, limit=None, optimize=False).items())
         stop = None if limit is None else offset + limit
-        return _grouped(searcher, scored, "talk" if collapse else "path", matched,
+        return _grouped(searcher, scores, "talk" if collapse else "path", matched,
                         slice(offset, stop), pages_per_file)
 
 
-def _grouped(searcher, scored, key: str, matched: Matched, chosen: slice, per_group: int) -> Grouped:
-    """The CHOSEN groups of the SCORED pages ((document number, score), best first) that share
+def _grouped(searcher, scores: dict[int, float], key: str, matched: Matched, chosen: slice,
+             per_group: int) -> Grouped:
+    """The CHOSEN groups of the pages in SCORES (by document number, best first) that share
     KEY, groups and pages best first, each with its talk's other versions.
 
     Each page's KEY is read from its column, a segment at a time (Whoosh's grouping facet
     reads it a page at a time: at 175k pages, 16 µs a matching page)."""
-    scores = dict(scored)
     order: dict[bytes, list[int]] = {}
     if scores:  # an index with nothing committed has no columns
         groups = PageValues(searcher, key)
         for docnum in scores:
-            pages = order.setdefault(groups[docnum], [])
-            if len(pages) < per_group:
+            pages = order.get(group := groups[docnum])
+            if pages is None:  # not setdefault: a list made for every page sets off the GC
+                order[group] = [docnum]
+            elif len(pages) < per_group:
                 pages.append(docnum)
     shown = list(order.values())[chosen]
     paths = searcher.reader().column_reader("path") if shown else None
@@ -323,7 +325,7 @@ def similar(archive: Archive, path: str, page: int | None = None, limit: int = 1
         terms += sorted(acronyms - set(terms))
         query = wq.Or([wq.Term("exact", term) for term in terms])
         results = searcher.search(query, limit=None, mask=wq.Term("talk", talk))
-        return _grouped(searcher, results.items(), "talk", Matched(exact=set(terms)), slice(limit), 3)
+        return _grouped(searcher, dict(results.items()), "talk", Matched(exact=set(terms)), slice(limit), 3)
 
 
 def speakers(archive: Archive) -> list[Person]:
