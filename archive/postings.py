@@ -19,15 +19,15 @@ from whoosh import query as wq
 from whoosh.analysis import IDTokenizer
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import ID
-from whoosh.scoring import BM25F
 
-from archive.columns import LENGTH_OF_BYTE, field_lengths, segment_values
+from archive.columns import LENGTH_OF_BYTE, segment_values
+from archive.scoring import PageBM25
 
 
 def scored_pages(searcher, query: wq.Query) -> dict[int, float] | None:
     """The score of every page QUERY matches, by document number, best first; None when QUERY
     has parts this does not score (Whoosh's search then does)."""
-    if not isinstance(searcher.weighting, BM25F) or not _plain(query, searcher.schema):
+    if not isinstance(searcher.weighting, PageBM25) or not _plain(query, searcher.schema):
         return None
     if not searcher.doc_count_all():  # nothing committed yet: no segments to read
         return {}
@@ -117,11 +117,11 @@ class _Segment:
         if postings is None:
             return {}
         fieldname = term.fieldname
-        lengths, length_of = field_lengths(self.reader, fieldname), LENGTH_OF_BYTE
+        weighting = self.top.weighting
+        lengths, length_of = weighting.lengths(self.reader, fieldname), LENGTH_OF_BYTE
         if lengths is None:  # no lengths kept: Whoosh takes every page's length as 1
             lengths, length_of = bytes(self.reader.doc_count_all()), [1] * 256
         # Whoosh's scoring.bm25, operation for operation, so the scores are the same floats.
-        weighting = self.top.weighting
         K1, B = weighting.K1, weighting._field_B.get(fieldname, weighting.B)
         idf = self.top.idf(fieldname, term.text)
         average = self.top.avg_field_length(fieldname) or 1

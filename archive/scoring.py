@@ -15,14 +15,18 @@ class PageBM25(BM25F):
         super().__init__()
         self._lengths: dict[tuple[int, str], bytes | None] = {}  # (segment reader, field)
 
+    def lengths(self, segment_reader, fieldname: str) -> bytes | None:
+        """`field_lengths` of the segment, read once for the life of the searcher."""
+        key = (id(segment_reader), fieldname)  # the searcher keeps its readers open: ids stay
+        if key not in self._lengths:
+            self._lengths[key] = field_lengths(segment_reader, fieldname)
+        return self._lengths[key]
+
     def scorer(self, searcher, fieldname, text, qf=1):
         scorer = super().scorer(searcher, fieldname, text, qf=qf)
         reader = searcher.reader()
         if type(scorer) is BM25FScorer and reader.is_atomic():
-            key = (id(reader), fieldname)  # the searcher keeps its readers open, ids stay theirs
-            if key not in self._lengths:
-                self._lengths[key] = field_lengths(reader, fieldname)
-            lengths = self._lengths[key]
+            lengths = self.lengths(reader, fieldname)
             if lengths is not None:
                 scorer.dfl = lambda docnum: LENGTH_OF_BYTE[lengths[docnum]]
         return scorer
