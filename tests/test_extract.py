@@ -2,11 +2,11 @@ import json
 import shutil
 
 import pytest
+from conftest import CORPUS, make_pptx
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.util import Inches
 
-from conftest import CORPUS, make_pptx
 from indexer.errors import ExtractionError
 from indexer.extract import clean_text, extract
 
@@ -69,6 +69,34 @@ def test_pdf_has_one_page_per_slide():
     assert len(doc.pages) == len(deck["slides"]) + 2  # title and closing slides
     assert " ".join(doc.pages[1].text.split()).startswith(deck["slides"][0]["title"])
     assert "Inese Andiņa" in doc.pages[0].text
+
+
+def test_pdf_fonts_are_read_once_a_file_and_the_text_is_the_same(monkeypatch):
+    """pypdf reads a page's fonts on every page; the extractor reads each once a file."""
+    from pypdf import PdfReader
+    from pypdf.generic._font import Font
+
+    from indexer.extract.pdf import fonts_read_once
+
+    for path in sorted(CORPUS.glob("*.pdf")):
+        plain = [clean_text(page.extract_text()) for page in PdfReader(path).pages]
+        assert [page.text for page in extract(path).pages] == plain, path.name
+    read = Font.__dict__["from_font_resource"]
+    fonts = []
+
+    def counted(cls, font_object):
+        fonts.append(font_object)
+        return read.__func__(cls, font_object)
+
+    monkeypatch.setattr(Font, "from_font_resource", classmethod(counted))
+    pages = PdfReader(CORPUS / "04_Andina_informacijas_birojs.pdf").pages
+    with fonts_read_once():
+        text = [page.extract_text() for page in pages]
+    assert len(fonts) == len({id(font) for font in fonts}) < len(pages)
+    assert Font.__dict__["from_font_resource"].__func__ is counted  # put back as it was
+    fonts.clear()
+    assert [page.extract_text() for page in pages] == text
+    assert len(fonts) > len(pages)  # outside the block, every page reads its fonts again
 
 
 def test_pdf_bad_page_loses_only_that_page(monkeypatch):
