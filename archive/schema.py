@@ -6,6 +6,8 @@ below only split them: the exact spelling (`exact`) and the key in the page's la
 its vocabulary (`archive.vocabulary`).
 """
 
+from collections import defaultdict
+
 from whoosh.analysis import (
     CharsetFilter,
     LowercaseFilter,
@@ -31,6 +33,23 @@ def word_analyzer():
 def name_analyzer():
     """Names and titles match regardless of case and diacritics: "cacka" finds "Čačka"."""
     return RegexTokenizer(r"\w+") | LowercaseFilter() | CharsetFilter(accent_map)
+
+
+class AnalysedText(TEXT):
+    """A text field whose pages come analysed already: space-separated terms, in order.
+
+    Indexing splits them, where Whoosh would run the field's analyzer again, a token object a
+    word (0.9 ms a 60-word page for the two fields, against 0.4: a tenth of the writer's time,
+    and the writer is the index run's one serial stage). The postings are Whoosh's own, down to
+    the encoding of positions. Queries still use the field's analyzer."""
+
+    def index(self, value, **kwargs):
+        positions = defaultdict(list)
+        for position, term in enumerate(value.split()):
+            positions[term].append(position)
+        encode, boost = self.format.encode, self.format.field_boost
+        for term, where in positions.items():
+            yield term.encode("utf-8"), len(where), len(where) * boost, encode(where)
 
 
 def page_column() -> VarBytesColumn:
@@ -68,6 +87,6 @@ def build_schema() -> Schema:
         pages=STORED(),
         content=STORED(),  # the page's text, for snippets
         keys=STORED(),  # the key of each word of content, in order, for highlighting
-        exact=TEXT(analyzer=word_analyzer()),
-        **{field: TEXT(analyzer=terms) for field in STEM_FIELDS.values()},
+        exact=AnalysedText(analyzer=word_analyzer()),
+        **{field: AnalysedText(analyzer=terms) for field in STEM_FIELDS.values()},
     )

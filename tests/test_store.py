@@ -3,14 +3,17 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT
 from whoosh.codec.whoosh3 import STORED_COLUMN
+from whoosh.fields import TEXT
 from whoosh.reading import SegmentReader
 
+from archive.analysis import page_terms
 from archive.errors import ArchiveError, IndexNotFound, SchemaMismatch
 from archive.query import search, search_talks, stats
+from archive.schema import build_schema
 from archive.segments import MERGE_FACTOR, _in_order
 from archive.store import META_FILE, Archive, rebuilding
-from conftest import ROOT
 from indexer.model import Document, Page, Speaker
 
 
@@ -224,11 +227,37 @@ def test_page_columns_open_without_a_pass_over_every_page(archive):
     write(archive, doc(), doc(path="/talks/b.pdf"))
     with archive.searcher() as searcher:
         (reader, _), = searcher.reader().leaf_readers()
-        for name in ("path", "talk"):
+        for name in ("path", "talk", "lang"):
             assert reader.column_reader(name, translate=False).had_stored_offsets, name
         stored = reader._perdoc.column_reader("_stored", STORED_COLUMN)  # the stored fields
         assert stored._child.had_stored_offsets
         assert reader.column_reader("path")[2] == "/talks/b.pdf"
+
+
+def test_analysed_fields_index_what_whooshs_analysis_would(corpus_index):
+    """The page fields skip Whoosh's analyzer: their postings must be what it would give."""
+    corpus = Archive.open(corpus_index)
+    with corpus.searcher() as searcher:
+        pages = [(fields["content"], fields["lang"]) for fields in searcher.all_stored_fields()]
+    corpus.close()
+    pages.append(("Darbas, darbas un vēlreiz darbas: 2024. gads, 3 dienas", "lv"))
+    schema = build_schema()
+    for text, lang in pages:
+        lang = None if lang == "none" else lang
+        terms = page_terms(text, lang)
+        for name, value in (("exact", terms.exact), ("stem_lv", terms.keys)):
+            field = schema[name]
+            whooshs = TEXT(analyzer=field.analyzer).index(value)
+            assert sorted(field.index(value)) == sorted(whooshs), (name, text[:60])
+    assert len(pages) > 100
+
+
+def test_a_word_is_indexed_whole_as_a_query_reads_it(archive):
+    """Lower-casing "İ" gives "i" and a combining dot, which Whoosh's analyzer would split."""
+    write(archive, doc(pages=("İzmir un Rīga",), lang="lv"))
+    with archive.searcher() as searcher:
+        assert searcher.reader().doc_frequency("exact", "İzmir".lower()) == 1
+    assert search(archive, '"İzmir un"')[1] == 1
 
 
 def test_a_merge_that_fails_leaves_the_index_as_it_was(archive, monkeypatch):
