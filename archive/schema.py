@@ -52,6 +52,21 @@ class AnalysedText(TEXT):
             yield term.encode("utf-8"), len(where), len(where) * boost, encode(where)
 
 
+class DocumentText(TEXT):
+    """A text field whose value is the document's (its title, speaker, event), the same on each
+    of its pages: analysed once a document, not once a page."""
+
+    def index(self, value, **kwargs):
+        last = getattr(self, "_last", None)
+        if last is None or last[0] != value or kwargs:
+            last = self._last = (value, list(super().index(value, **kwargs)))
+        return last[1]
+
+    def clean(self):  # Whoosh's hook before it pickles the schema into the index
+        super().clean()
+        self._last = None
+
+
 def page_column() -> VarBytesColumn:
     """A column of one value a page, stored with where each value starts. Whoosh stores that
     only past 32k pages a segment; otherwise every search that reads the column rebuilds it in
@@ -67,13 +82,13 @@ def build_schema() -> Schema:
         # pages by path or talk: a column reads one page's value without scanning every term.
         path=ID(stored=True, sortable=page_column()),
         format=ID(stored=True),
-        title=TEXT(stored=True, analyzer=name_analyzer()),
+        title=DocumentText(stored=True, analyzer=name_analyzer()),
         speaker=STORED(),
         speaker_source=STORED(),
-        speaker_names=TEXT(analyzer=name_analyzer()),  # every spelling, and its name key
+        speaker_names=DocumentText(analyzer=name_analyzer()),  # every spelling, and its name key
         speaker_spellings=STORED(),  # every spelling of the speaker seen, as written
         speaker_confidence=STORED(),
-        event=TEXT(stored=True, analyzer=name_analyzer()),
+        event=DocumentText(stored=True, analyzer=name_analyzer()),
         date=STORED(),
         year=NUMERIC(int, stored=True),
         # The files that are one talk (a PPTX and its PDF, the talk in two languages) share it.

@@ -250,6 +250,9 @@ def test_analysed_fields_index_what_whooshs_analysis_would(corpus_index):
             whooshs = TEXT(analyzer=field.analyzer).index(value)
             assert sorted(field.index(value)) == sorted(whooshs), (name, text[:60])
     assert len(pages) > 100
+    for value in ("Pašvaldību sadarbība", "Pašvaldību sadarbība", "LEAN diegimas", "Pašvaldību"):
+        title = schema["title"]  # a document's field: analysed once for all its pages
+        assert sorted(title.index(value)) == sorted(TEXT(analyzer=title.analyzer).index(value))
 
 
 def test_a_word_is_indexed_whole_as_a_query_reads_it(archive):
