@@ -216,6 +216,30 @@ def test_merged_segments_hold_what_one_commit_would(tmp_path):
     whole.close()
 
 
+@pytest.mark.parametrize("limitmb", [64, 0.01])  # in memory; spilling runs to disk
+def test_the_term_pool_gives_whooshs_order(limitmb, tmp_path):
+    """Postings come page by page; the pool gives them by field, term and page."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.writing import PostingPool
+
+    from archive.segments import TermPool
+
+    words = ["darbas", "puslapis", "rīga", "naujas", "a", "zz", "darb", "ąžuolas"]
+    postings = [(field, words[(page * 7 + n * 3) % len(words)].encode(), page, 1.0, b"v")
+                for page in range(200) for field in ("stem_lt", "exact") for n in range(3)]
+    postings = list(dict.fromkeys(postings))  # a term once a page and field, as Whoosh adds
+    storage = FileStorage(str(tmp_path))
+    pool = TermPool(storage, None, limitmb)
+    for posting in postings:
+        pool.add(posting)
+    assert bool(pool.runs) == (limitmb < 1)
+    assert list(pool.iter_postings()) == sorted(postings)
+    whooshs = PostingPool(storage, None, limitmb=64)
+    for posting in postings:
+        whooshs.add(posting)
+    assert list(whooshs.iter_postings()) == sorted(postings)
+
+
 def test_a_merge_refuses_postings_out_of_order():
     in_order = [("exact", b"a", 0, 1, b""), ("exact", b"a", 3, 1, b""), ("exact", b"b", 1, 1, b"")]
     assert list(_in_order(in_order)) == in_order
