@@ -12,7 +12,6 @@ from whoosh.reading import SegmentReader
 from whoosh.writing import PostingPool, SegmentWriter
 
 from archive.errors import ArchiveError
-from archive.store import POSTING_BYTES
 
 # The writer is the one serial stage of an index run, so it skips two costs searching does not
 # need: zlib on postings blocks (a fifth of its time, for an index about 60% larger; warm search
@@ -22,6 +21,8 @@ from archive.store import POSTING_BYTES
 # Whoosh's optimized search (with none noted the bound is looser, and results the same).
 CODEC = W3Codec(compression=0)
 CODEC.length_stats = False
+
+POSTING_BYTES = 170  # Whoosh's estimate of one buffered posting's memory (PostingPool.add)
 
 # Segments of about the same size (within a power of this many pages) are merged when this many
 # have gathered.
@@ -68,6 +69,11 @@ class TermPool(PostingPool):
         self._count += 1
         if self._count > self._most:
             self.save()
+
+    @property
+    def buffered_mb(self) -> float:
+        """About how much memory the postings held take (not those spilled)."""
+        return self._count * POSTING_BYTES / 2**20
 
     def _take_sorted(self):
         fields, self._fields, self._count = self._fields, defaultdict(_by_term), 0

@@ -34,7 +34,6 @@ META_FILE = "archive.json"
 # disk. Spilling pickles every posting and reads it back, a third of the writer's time, so the
 # indexer commits before the buffer fills (see ArchiveWriter.buffered_mb).
 WRITER_MB = 96
-POSTING_BYTES = 170  # Whoosh's estimate of one buffered posting (writing.PostingPool.add)
 
 
 class PageLike(Protocol):
@@ -184,12 +183,11 @@ class ArchiveWriter:
     def __init__(self, writer):
         self._writer = writer
         self.vocabulary: set[tuple[str, str, str]] = set()  # (spelling, language, key)
-        self._postings = 0
 
     @property
     def buffered_mb(self) -> float:
         """About how much of the writer's buffer (WRITER_MB) the pages added so far take."""
-        return self._postings * POSTING_BYTES / 2**20
+        return self._writer.pool.buffered_mb
 
     def remove(self, path: str) -> None:
         """Remove every page of the file at PATH."""
@@ -249,8 +247,6 @@ class ArchiveWriter:
                   terms: PageTerms) -> None:
         stems = {STEM_FIELDS[lang]: terms.keys} if lang in STEM_FIELDS else {}
         self.vocabulary |= terms.vocabulary()
-        # One posting per distinct term of each field; about 20 for the document's own fields.
-        self._postings += len(set(terms.exact.split())) + len(set(terms.keys.split())) + 20
         self._writer.add_document(
             key=f"{common['path']}#{number}",
             lang=lang or "none",
