@@ -345,9 +345,15 @@ def test_sigkill_at_any_moment_leaves_a_searchable_index(tmp_path):
     index = tmp_path / "idx"
     rng = random.Random(5)
     killed_with_workers = 0
-    for _ in range(10):
+    for round_ in range(10):
         process = _indexer(index, folder)
-        time.sleep(rng.uniform(0.2, 6.0))
+        if round_ % 2:  # at any moment
+            time.sleep(rng.uniform(0.2, 6.0))
+        else:  # while it reads: on a fast machine that moment is short
+            deadline = time.monotonic() + 30
+            while not _workers_of(process.pid) and process.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.02)
+            time.sleep(rng.uniform(0.0, 0.5))
         workers = _workers_of(process.pid)
         killed_with_workers += bool(workers)
         process.send_signal(signal.SIGKILL)
