@@ -6,13 +6,13 @@ import pytest
 from conftest import ROOT
 from whoosh.codec.whoosh3 import STORED_COLUMN
 from whoosh.fields import TEXT
-from whoosh.reading import SegmentReader
 
+from archive import segments
 from archive.analysis import page_terms
 from archive.errors import ArchiveError, IndexNotFound, SchemaMismatch
 from archive.query import search, search_talks, stats
 from archive.schema import build_schema
-from archive.segments import MERGE_FACTOR, _in_order
+from archive.segments import MERGE_FACTOR, _merged_terms
 from archive.store import META_FILE, Archive, rebuilding
 from indexer.model import Document, Page, Speaker
 
@@ -241,10 +241,54 @@ def test_the_term_pool_gives_whooshs_order(limitmb, tmp_path):
 
 
 def test_a_merge_refuses_postings_out_of_order():
-    in_order = [("exact", b"a", 0, 1, b""), ("exact", b"a", 3, 1, b""), ("exact", b"b", 1, 1, b"")]
-    assert list(_in_order(in_order)) == in_order
-    with pytest.raises(ArchiveError, match="came after"):
-        list(_in_order(in_order[::-1]))
+    new = [("exact", b"a", (0, 1), (1.0, 1.0), (b"", b"")), ("exact", b"b", (1,), (1.0,), (b"",))]
+    merged = [("exact", b"a", [5], [2.0], [b"x"])]
+    assert list(_merged_terms([iter(new), iter(merged)])) == [
+        ("exact", b"a", [0, 1, 5], [1.0, 1.0, 2.0], [b"", b"", b"x"]), new[1]]
+    with pytest.raises(ArchiveError, match="page 0 .* came after 5"):
+        list(_merged_terms([iter(merged), iter(new)]))  # the later segment's pages first
+    with pytest.raises(ArchiveError, match="term .* came after"):
+        list(_merged_terms([iter(new[::-1]), iter(merged)]))
+
+
+@pytest.mark.parametrize("spill", [False, True], ids=["in memory", "spilled"])
+def test_terms_are_written_as_whoosh_writes_postings(spill, tmp_path):
+    """`write_terms` writes the bytes Whoosh's writer writes from the same postings one at a
+    time, for terms of one posting, of a block, and of several blocks."""
+    from whoosh.codec.whoosh3 import W3Codec
+    from whoosh.filedb.filestore import FileStorage
+
+    from archive.schema import build_schema
+    from archive.segments import TermPool, write_terms
+
+    schema = build_schema()
+    pages = {b"a": [3], b"block": list(range(128)), b"blocks": list(range(0, 700, 2))}
+    postings = [(field, term, page, float(1 + page % 3), b"v%d" % page)
+                for field in ("exact", "stem_lv") for term, numbers in pages.items()
+                for page in numbers]
+    postings += [("lang", b"lv", page, 1.0, b"") for page in range(300)]  # no values kept
+    codec = W3Codec(compression=0)
+    written = {}
+    for way in ("whoosh", "terms"):
+        storage = FileStorage(str(tmp_path / way)).create()
+        segment = codec.new_segment(storage, "test")
+        fieldwriter = codec.field_writer(storage, segment)
+        if way == "whoosh":
+            fieldwriter.add_postings(schema, None, iter(sorted(postings)))
+        else:
+            pool = TermPool(storage, None, 0.01 if spill else 64)
+            for posting in sorted(postings, key=lambda p: p[2]):  # as pages come
+                pool.add(posting)
+            assert bool(pool.runs) == spill
+            write_terms(fieldwriter, schema, pool.terms())
+        fieldwriter.close()
+        written[way] = {}
+        for name in storage.list():
+            if name.endswith((".trm", ".pst")):
+                with storage.open_file(name) as file:
+                    written[way][name.rsplit(".", 1)[1]] = file.read()
+    assert len(written["terms"]) == 2
+    assert written["terms"] == written["whoosh"]
 
 
 def test_page_columns_open_without_a_pass_over_every_page(archive):
@@ -290,8 +334,8 @@ def test_a_word_is_indexed_whole_as_a_query_reads_it(archive):
 def test_a_merge_that_fails_leaves_the_index_as_it_was(archive, monkeypatch):
     for n in range(MERGE_FACTOR):
         write(archive, doc(path=f"/talks/{n}.pdf", pages=(f"puslapis {n}",)))
-    in_order = SegmentReader.iter_postings
-    monkeypatch.setattr(SegmentReader, "iter_postings", lambda self: reversed(list(in_order(self))))
+    in_order = segments._segment_terms
+    monkeypatch.setattr(segments, "_segment_terms", lambda *args: reversed(list(in_order(*args))))
     with pytest.raises(ArchiveError, match="came after"):
         write(archive, doc(path="/talks/new.pdf", pages=("naujas",)))  # the ninth merges the eight
     assert search(archive, "puslapis", limit=None)[1] == MERGE_FACTOR
