@@ -10,7 +10,7 @@ from collections import defaultdict
 from itertools import groupby
 
 from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher, W3TermInfo
-from whoosh.filedb.filetables import OrderedHashReader
+from whoosh.filedb.filetables import _lengths
 from whoosh.filedb.structfile import BufferFile
 from whoosh.reading import SegmentReader
 from whoosh.writing import PostingPool, SegmentWriter
@@ -236,13 +236,34 @@ def _segment_terms(reader, start: int, docmap: dict | None):
 
 
 def _term_table(reader):
-    """((field, term), term info) of each term of a segment READER, in order, from its term
-    table read in one piece (Whoosh reads each entry with three seeks and reads)."""
+    """((field, term), term info) of each term of a segment READER, in order, read from its
+    term table a megabyte at a time (Whoosh reads each entry with three seeks and reads)."""
     terms = reader._terms
-    length = reader._storage.file_length(reader._segment.make_filename(W3Codec.TERMS_EXT))
-    table = OrderedHashReader(BufferFile(terms._dbfile.get(0, length)), length)
-    for key, value in table.items():
+    table = terms._tindex  # Whoosh's OrderedHashReader: (key, value) entries, then hash tables
+    file = _ReadAhead(table.dbfile)
+    position, end = table.startofdata, table.endofdata
+    while position < end:
+        keylength, valuelength = _lengths.unpack(file.get(position, _lengths.size))
+        position += _lengths.size
+        key = file.get(position, keylength)
+        value = file.get(position + keylength, valuelength)
+        position += keylength + valuelength
         yield terms._keydecoder(key), W3TermInfo.from_bytes(value)
+
+
+class _ReadAhead:
+    """A file read forwards in large pieces: `get(position, length)` as Whoosh's StructFile."""
+
+    def __init__(self, file, size: int = 2**20):
+        self._file, self._size = file, size
+        self._start, self._data = 0, b""
+
+    def get(self, position: int, length: int) -> bytes:
+        offset = position - self._start
+        if offset < 0 or offset + length > len(self._data):
+            self._start, self._data = position, self._file.get(position, max(length, self._size))
+            offset = 0
+        return self._data[offset : offset + length]
 
 
 def _merged_terms(sources):
