@@ -74,6 +74,8 @@ def test_pdf_has_one_page_per_slide():
 def test_pdf_fonts_are_read_once_a_file_and_the_text_is_the_same(monkeypatch):
     """pypdf reads a page's fonts on every page; the extractor reads each once a file."""
     from pypdf import PdfReader
+    from pypdf._codecs import encoding_dict_from_named_encoding
+    from pypdf._text_extraction import _text_extractor
     from pypdf.generic._font import Font
 
     from indexer.extract.pdf import fonts_read_once
@@ -88,12 +90,21 @@ def test_pdf_fonts_are_read_once_a_file_and_the_text_is_the_same(monkeypatch):
         fonts.append(font_object)
         return read.__func__(cls, font_object)
 
+    tables = []
+
+    def built(encoding):
+        tables.append(encoding)
+        return encoding_dict_from_named_encoding(encoding)
+
     monkeypatch.setattr(Font, "from_font_resource", classmethod(counted))
+    monkeypatch.setattr(_text_extractor, "encoding_dict_from_named_encoding", built)
     pages = PdfReader(CORPUS / "04_Andina_informacijas_birojs.pdf").pages
     with fonts_read_once():
         text = [page.extract_text() for page in pages]
     assert len(fonts) == len({id(font) for font in fonts}) < len(pages)
+    assert tables == ["cp1252"]  # the stand-in font's table, built once for all pages
     assert Font.__dict__["from_font_resource"].__func__ is counted  # put back as it was
+    assert _text_extractor.encoding_dict_from_named_encoding is built
     fonts.clear()
     assert [page.extract_text() for page in pages] == text
     assert len(fonts) > len(pages)  # outside the block, every page reads its fonts again

@@ -54,30 +54,54 @@ def _font_class():
     return Font if isinstance(Font.__dict__.get("from_font_resource"), classmethod) else None
 
 
+def _text_extractor():
+    """pypdf's module of the per-page text extractor, where it builds the default font's
+    encoding table (pypdf 6-7); None in versions without it."""
+    try:
+        from pypdf._text_extraction import _text_extractor
+    except ImportError:
+        return None
+    return _text_extractor if hasattr(_text_extractor, "encoding_dict_from_named_encoding") else None
+
+
 @contextmanager
 def fonts_read_once() -> Iterator[None]:
     """Within the block, each font object is read into a character map once, not on every
-    page that uses it. pypdf reads a page's fonts afresh for each page (decoding the font's
-    encoding and widths: a quarter of the time to extract a deck's text), while a deck's pages
-    share their font objects. Without pypdf's Font (older versions), a plain block."""
-    font = _font_class()
-    if font is None:
-        yield
-        return
-    read = font.__dict__["from_font_resource"]
-    seen: dict[int, tuple[object, object]] = {}  # id -> (font object, kept alive; its Font)
+    page that uses it, and the default font's encoding table is built once. pypdf reads a
+    page's fonts afresh for each page (decoding the font's encoding and widths: a quarter of
+    the time to extract a deck's text), while a deck's pages share their font objects; and it
+    builds the table of its stand-in font, before a page names one, by decoding each of 256
+    bytes (a fifth of what remained). Where pypdf has neither (older versions), a plain
+    block."""
+    font, extractor = _font_class(), _text_extractor()
+    if font is not None:
+        read = font.__dict__["from_font_resource"]
+        seen: dict[int, tuple[object, object]] = {}  # id -> (font object, kept alive; its Font)
 
-    def read_once(cls, font_object):
-        known = seen.get(id(font_object))
-        if known is None or known[0] is not font_object:
-            known = seen[id(font_object)] = (font_object, read.__func__(cls, font_object))
-        return known[1]
+        def read_once(cls, font_object):
+            known = seen.get(id(font_object))
+            if known is None or known[0] is not font_object:
+                known = seen[id(font_object)] = (font_object, read.__func__(cls, font_object))
+            return known[1]
 
-    font.from_font_resource = classmethod(read_once)
+        font.from_font_resource = classmethod(read_once)
+    if extractor is not None:
+        build = extractor.encoding_dict_from_named_encoding
+        tables: dict[str, dict] = {}
+
+        def build_once(encoding):
+            if encoding not in tables:
+                tables[encoding] = build(encoding)
+            return dict(tables[encoding])  # each font its own, as pypdf gives it
+
+        extractor.encoding_dict_from_named_encoding = build_once
     try:
         yield
     finally:
-        font.from_font_resource = read
+        if font is not None:
+            font.from_font_resource = read
+        if extractor is not None:
+            extractor.encoding_dict_from_named_encoding = build
 
 
 def _meta_text(meta, key: str) -> str | None:
