@@ -12,6 +12,7 @@ Whoosh ranks them, best score first, lower document number first among equals. A
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from itertools import accumulate, repeat
 
@@ -64,27 +65,45 @@ class _Segment:
         self.reader = segment_searcher.reader()
         self.deleted = self.reader.deleted_docs_set
 
-    def scores(self, query: wq.Query) -> dict[int, float]:
+    def scores(self, query: wq.Query, within: set[int] | None = None) -> dict[int, float]:
+        """The score of each page QUERY matches (of those WITHIN, if given)."""
         kind = type(query)
         if kind is wq.Term:
-            scores = self._term(query)
+            scores = self._term(query, within)
         elif kind is wq.Or:
             scores = {}
             for sub in query.subqueries:
-                for docnum, score in self.scores(sub).items():
+                for docnum, score in self.scores(sub, within).items():
                     scores[docnum] = scores[docnum] + score if docnum in scores else score
         elif kind is wq.And:
-            parts = [self.scores(sub) for sub in query.subqueries]
-            common = set(parts[0]).intersection(*parts[1:]) if parts else set()
+            # The part that matches fewest pages first: the others are scored on its pages only.
+            subs = query.subqueries
+            parts: list = [None] * len(subs)
+            for n in sorted(range(len(subs)), key=lambda n: self._size(subs[n])):
+                parts[n] = self.scores(subs[n], within)
+                within = set(parts[n]) if within is None else within.intersection(parts[n])
+            common = within if parts else set()
             scores = {d: sum(part[d] for part in parts) for d in common}
         else:  # Require: the first query's pages that the second matches too, as it scores them
-            scores = self.scores(query.a)
+            scores = self.scores(query.a, within)
             if scores:
                 kept = self.matching(query.b, set(scores))
                 scores = {d: s for d, s in scores.items() if d in kept}
         if query.boost != 1.0:
             scores = {d: s * query.boost for d, s in scores.items()}
         return scores
+
+    def _size(self, query: wq.Query) -> int:
+        """About how many pages QUERY matches, from its terms' page counts."""
+        kind = type(query)
+        if kind is wq.Term:
+            text = _bytes(self.reader.schema, query)
+            return 0 if text is None else self.reader.doc_frequency(query.fieldname, text)
+        if kind is wq.Or:
+            return sum(self._size(q) for q in query.subqueries)
+        if kind is wq.And:
+            return min((self._size(q) for q in query.subqueries), default=0)
+        return self._size(query.a)  # Require
 
     def matching(self, query: wq.Query, docnums: set[int]) -> set[int]:
         """Those of DOCNUMS that QUERY matches."""
@@ -112,7 +131,7 @@ class _Segment:
         postings = self.reader.postings(term.fieldname, text)
         return getattr(postings, "child", postings)  # deleted pages are dropped in _term
 
-    def _term(self, term: wq.Term) -> dict[int, float]:
+    def _term(self, term: wq.Term, within: set[int] | None) -> dict[int, float]:
         postings = self._postings(term)
         if postings is None:
             return {}
@@ -121,16 +140,23 @@ class _Segment:
         lengths, length_of = weighting.lengths(self.reader, fieldname), LENGTH_OF_BYTE
         if lengths is None:  # no lengths kept: Whoosh takes every page's length as 1
             lengths, length_of = bytes(self.reader.doc_count_all()), [1] * 256
-        # Whoosh's scoring.bm25, operation for operation, so the scores are the same floats.
+        # Whoosh's scoring.bm25, operation for operation, so the scores are the same floats;
+        # its length normalisation computed once for each of the 256 lengths a page can have.
         K1, B = weighting.K1, weighting._field_B.get(fieldname, weighting.B)
         idf = self.top.idf(fieldname, term.text)
         average = self.top.avg_field_length(fieldname) or 1
         k1_plus_1, one_minus_b = K1 + 1, 1 - B
+        norms = [K1 * (one_minus_b + B * fl / average) for fl in length_of]
         scores = {}
-        for ids, weights in _blocks(postings):
-            for docnum, tf in zip(ids, weights):
-                fl = length_of[lengths[docnum]]
-                scores[docnum] = idf * ((tf * k1_plus_1) / (tf + K1 * (one_minus_b + B * fl / average)))
+        if within is None:
+            for ids, weights in _blocks(postings):
+                for docnum, tf in zip(ids, weights):
+                    scores[docnum] = idf * ((tf * k1_plus_1) / (tf + norms[lengths[docnum]]))
+        else:
+            for ids, weights in _blocks(postings, within):
+                for docnum, tf in zip(ids, weights):
+                    if docnum in within:
+                        scores[docnum] = idf * ((tf * k1_plus_1) / (tf + norms[lengths[docnum]]))
         if self.deleted:
             scores = {d: s for d, s in scores.items() if d not in self.deleted}
         return scores
@@ -149,15 +175,27 @@ def _whole_value(schema, fieldname: str) -> bool:
     return type(field) is ID and type(field.analyzer) is IDTokenizer
 
 
-def _blocks(postings) -> Iterator[tuple[Iterable[int], Iterable[float]]]:
-    """(document numbers, weights) of each block of a term's postings."""
+def _blocks(postings, within: set[int] | None = None) -> Iterator[tuple[Iterable[int], Iterable[float]]]:
+    """(document numbers, weights) of each block of a term's postings; given WITHIN, blocks
+    that hold none of those pages may be left out, unread."""
     if type(postings) is not W3LeafMatcher:  # read through Whoosh, a posting at a time
         while postings.is_active():
             yield (postings.id(),), (postings.weight(),)
             postings.next()
         return
+    wanted = sorted(within) if within is not None else None
+    after = -1  # the last page of the block before
     # Whoosh's W3LeafMatcher._read_ids and _read_weights, without a Python call per posting.
     while postings.is_active():
+        last = postings._maxid  # in the block's header, read already
+        if wanted is not None:
+            n = bisect_right(wanted, after)
+            if n == len(wanted):
+                return
+            if wanted[n] > last:  # no wanted page in this block
+                after = last
+                postings._next_block()
+                continue
         postings._read_data()
         ids, weights = postings._data[0], postings._data[1]
         if not postings._byteids:
@@ -165,4 +203,5 @@ def _blocks(postings) -> Iterator[tuple[Iterable[int], Iterable[float]]]:
         if weights is None or isinstance(weights, float):  # one weight for the whole block
             weights = repeat(1.0 if weights is None else weights)
         yield ids, weights
+        after = last
         postings._next_block()

@@ -144,3 +144,34 @@ def test_filters_without_a_column_read_postings_alike(segmented, monkeypatch, te
     whoosh, ours = _whoosh_and_ours(segmented, text, lang, speaker)
     assert ours == with_column
     assert [docnum for docnum, _ in ours] == [docnum for docnum, _ in whoosh]
+
+
+def test_and_scores_a_common_word_only_on_the_rare_words_pages(tmp_path, monkeypatch):
+    """"darbas retas": "darbas" is on 600 pages (five blocks of postings), "retas" on three;
+    the blocks of "darbas" without those three pages are not read, and the scores are
+    Whoosh's."""
+    archive = Archive.create(tmp_path / "idx")
+    rare = {5, 300, 301}
+    pages = tuple(Page(n, "darbas " * (1 + n % 4) + ("retas" if n in rare else "kita"), "lt")
+                  for n in range(1, 601))
+    with archive.writer() as writer:
+        writer.replace(Document(path="/talks/a.pdf", format="pdf", title="A", author=None,
+                                pages=pages, lang="lt", speaker=None))
+    read = []
+    real_read = W3LeafMatcher._read_data
+    monkeypatch.setattr(W3LeafMatcher, "_read_data", lambda self: read.append(1) or real_read(self))
+    for text in ("darbas retas", "retas darbas"):
+        whoosh, ours = _whoosh_and_ours(archive, text, None, None)
+        assert len(ours) == len(rare)
+        assert [d for d, _ in ours] == [d for d, _ in whoosh]
+        assert [s for _, s in ours] == pytest.approx([s for _, s in whoosh], rel=1e-12)
+    with archive.searcher() as searcher:
+        assert sum(1 for _ in _blocks(searcher.reader().postings("exact", "darbas"))) == 5
+        reads = {}
+        for text in ("darbas", "retas", "darbas retas"):
+            read.clear()
+            scored_pages(searcher, expand(archive, text)[0])
+            reads[text] = len(read)
+    # Each of the keys of "darbas" reads two blocks of five (pages 5, and 300-301), not five.
+    assert reads["darbas retas"] - reads["retas"] == reads["darbas"] * 2 / 5
+    archive.close()
