@@ -240,7 +240,7 @@ def _grouped(searcher, scores: dict[int, float], key: str, matched: Matched, cho
     reads it a page at a time: at 175k pages, 16 µs a matching page)."""
     order: dict[bytes, list[int]] = {}
     if scores:  # an index with nothing committed has no columns
-        groups = PageValues(searcher, key)
+        groups = PageValues(searcher, key).of_each(scores)
         for docnum in scores:
             pages = order.get(group := groups[docnum])
             if pages is None:  # not setdefault: a list made for every page sets off the GC

@@ -117,6 +117,8 @@ def test_columns_read_in_one_piece_hold_whooshs_values(any_archive):
         for name in ("path", "talk"):
             ours, whoosh = PageValues(searcher, name), searcher.reader().column_reader(name)
             assert [ours[d].decode() for d in range(searcher.doc_count_all())] == list(whoosh)
+            some = list(range(searcher.doc_count_all()))[::-2]  # any order, any segments
+            assert ours.of_each(some) == {d: ours[d] for d in some}
         for reader, _ in searcher.reader().leaf_readers():
             for field in ("exact", "stem_lt", "stem_lv", "stem_en"):
                 lengths = field_lengths(reader, field)
