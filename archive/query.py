@@ -50,9 +50,12 @@ class Matched:
 
 
 class _Expander:
-    def __init__(self, vocabulary: Vocabulary, exact_only: bool):
+    def __init__(self, vocabulary: Vocabulary, exact_only: bool, lang: str | None = None):
         self.vocabulary = vocabulary
         self.exact_only = exact_only
+        # A page's keys are indexed only in its own language's field: with --lang, the other
+        # languages' keys can only match pages the filter drops, so they are not looked for.
+        self.langs = LANGUAGES if lang is None else (lang,)
         self.matched = Matched()
 
     def keys(self, word: str) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
@@ -82,7 +85,7 @@ class _Expander:
         if self.exact_only:
             return clauses[0]
         own, folded = self.keys(word)
-        for lang in LANGUAGES:
+        for lang in self.langs:
             field_name = STEM_FIELDS[lang]
             clauses += [wq.Term(field_name, key, boost=INFLECTED) for key in sorted(own[lang])]
             clauses += [wq.Term(field_name, key, boost=FOLDED) for key in sorted(folded[lang])]
@@ -96,7 +99,7 @@ class _Expander:
             return exact
         clauses: list[wq.Query] = [exact]
         word_keys = [self.keys(word) for word in words]
-        for lang in LANGUAGES:
+        for lang in self.langs:
             fieldname = STEM_FIELDS[lang]
             positions = [wq.Or([wq.Term(fieldname, k) for k in sorted(own[lang] | variants[lang])])
                          for own, variants in word_keys]
@@ -125,10 +128,12 @@ def parse(archive: Archive, text: str) -> wq.Query:
         raise ArchiveError(f"cannot understand the query {text!r}: {exc}") from exc
 
 
-def expand(archive: Archive, text: str, exact_only: bool = False) -> tuple[wq.Query, Matched]:
+def expand(archive: Archive, text: str, exact_only: bool = False,
+           lang: str | None = None) -> tuple[wq.Query, Matched]:
+    """The query for TEXT, and what it matches for highlighting; with LANG, for pages in LANG."""
     vocabulary = Vocabulary(archive.directory)
     try:
-        expander = _Expander(vocabulary, exact_only)
+        expander = _Expander(vocabulary, exact_only, lang)
         return expander(parse(archive, text)), expander.matched
     finally:
         vocabulary.close()
@@ -192,7 +197,7 @@ def search(
     """
     filter_ = _filters(archive, lang, speaker)
     with archive.searcher() as searcher:
-        query, matched = expand(archive, text, exact_only=exact)
+        query, matched = expand(archive, text, exact_only=exact, lang=lang)
         results = searcher.search(
             _restricted(query, filter_),
             limit=None if limit is None else offset + limit,
@@ -221,7 +226,7 @@ def search_talks(
     shown under its best-matching file."""
     filter_ = _filters(archive, lang, speaker)
     with archive.searcher() as searcher:
-        query, matched = expand(archive, text, exact_only=exact)
+        query, matched = expand(archive, text, exact_only=exact, lang=lang)
         query = _restricted(query, filter_)
         scores = scored_pages(searcher, query)
         if scores is None:

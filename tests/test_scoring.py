@@ -177,3 +177,18 @@ def test_and_scores_a_common_word_only_on_the_rare_words_pages(tmp_path, monkeyp
     # Each of the keys of "darbas" reads two blocks of five (pages 5, and 300-301), not five.
     assert reads["darbas retas"] - reads["retas"] == reads["darbas"] * 2 / 5
     archive.close()
+
+
+@pytest.mark.parametrize("text, lang, speaker", [q for q in QUERIES if q[1]] + [("projekts darbs", "lv", None)])
+def test_with_lang_only_that_languages_keys_are_looked_for_and_nothing_changes(any_archive, monkeypatch,
+                                                                             text, lang, speaker):
+    """A page's keys are in its own language's field, so with --lang the other fields' keys could
+    only match pages the filter drops."""
+    query, _ = expand(any_archive, text, lang=lang)
+    fields = {term[0] for term in query.iter_all_terms()}
+    assert fields <= {"exact", f"stem_{lang}"} and f"stem_{lang}" in fields
+    ours = search_talks(any_archive, text, lang=lang, speaker=speaker, limit=None)
+    every = archive_query.expand
+    monkeypatch.setattr(archive_query, "expand",
+                        lambda archive, text, exact_only=False, lang=None: every(archive, text, exact_only))
+    assert ours == search_talks(any_archive, text, lang=lang, speaker=speaker, limit=None)
