@@ -195,9 +195,9 @@ def _term_postings(postings):
 
 
 def _segment_terms(reader, start: int, docmap: dict | None):
-    """Each term's postings together, of a segment READER's live pages, renumbered: from START on, or by
-    DOCMAP (old number -> new) when it has deleted pages. Postings are read a block at a time,
-    terms in the order the segment stores them."""
+    """Each term's postings together, of a segment READER's live pages, renumbered: from START
+    on, or by DOCMAP (old number -> new) when it has deleted pages. Postings are read a block at
+    a time, terms in the order the segment stores them."""
     terms = reader._terms  # Whoosh's W3TermsReader
     schema = reader.schema
     for (fieldname, tbytes), terminfo in _term_table(reader):
