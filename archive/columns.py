@@ -73,8 +73,9 @@ class PageValues:
         ordered = sorted(docnums)
         found: dict[int, bytes] = {}
         first = 0
+        ends = self._starts[1:]
         for i, start in enumerate(self._starts):
-            end = bisect_left(ordered, self._starts[i + 1], first) if i + 1 < len(self._starts) else len(ordered)
+            end = bisect_left(ordered, ends[i], first) if i < len(ends) else len(ordered)
             if end > first:
                 value = self._segment(i)
                 here = ordered[first:end]

@@ -175,7 +175,9 @@ def _whole_value(schema, fieldname: str) -> bool:
     return type(field) is ID and type(field.analyzer) is IDTokenizer
 
 
-def _blocks(postings, within: set[int] | None = None) -> Iterator[tuple[Iterable[int], Iterable[float]]]:
+def _blocks(
+    postings, within: set[int] | None = None
+) -> Iterator[tuple[Iterable[int], Iterable[float]]]:
     """(document numbers, weights) of each block of a term's postings; given WITHIN, blocks
     that hold none of those pages may be left out, unread."""
     if type(postings) is not W3LeafMatcher:  # read through Whoosh, a posting at a time

@@ -211,7 +211,8 @@ def _segment_terms(reader, start: int, docmap: dict | None):
             offset, length = terminfo.extent()
             if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it as struct unpacked it
                 length = length[0]
-            matcher = W3LeafMatcher(BufferFile(terms._postfile.get(offset, length)), 0, length, format_)
+            postings = BufferFile(terms._postfile.get(offset, length))
+            matcher = W3LeafMatcher(postings, 0, length, format_)
             while matcher.is_active():
                 matcher._read_ids(), matcher._read_weights(), matcher._read_values()
                 ids += matcher._ids
