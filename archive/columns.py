@@ -11,7 +11,7 @@ reader is read through Whoosh, value by value.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 
 from whoosh.columns import NumericColumn, VarBytesColumn
@@ -52,38 +52,18 @@ def segment_values(segment_reader, name: str) -> Callable[[int], bytes]:
     return value
 
 
-class PageValues:
-    """One column of a searcher's index, by document number, as bytes (undecoded); each
-    segment's is read when first needed."""
-
-    def __init__(self, searcher, name: str):
-        leaves = list(searcher.reader().leaf_readers())
-        self._name = name
-        self._readers = [reader for reader, _ in leaves]
-        self._starts = [start for _, start in leaves]
-        self._segments: list = [None] * len(leaves)
-
-    def __getitem__(self, docnum: int) -> bytes:
-        i = bisect_right(self._starts, docnum) - 1
-        return self._segment(i)(docnum - self._starts[i])
-
-    def of_each(self, docnums: Iterable[int]) -> dict[int, bytes]:
-        """The value of each of DOCNUMS, by document number: looked up a segment at a time,
-        in order (at 16k pages, a quarter of the time of looking each up alone)."""
-        ordered = sorted(docnums)
-        found: dict[int, bytes] = {}
-        first = 0
-        ends = self._starts[1:]
-        for i, start in enumerate(self._starts):
-            end = bisect_left(ordered, ends[i], first) if i < len(ends) else len(ordered)
-            if end > first:
-                value = self._segment(i)
-                here = ordered[first:end]
-                found.update(zip(here, [value(docnum - start) for docnum in here]))
-            first = end
-        return found
-
-    def _segment(self, i: int) -> Callable[[int], bytes]:
-        if self._segments[i] is None:
-            self._segments[i] = segment_values(self._readers[i], self._name)
-        return self._segments[i]
+def page_values(searcher, name: str, docnums: Iterable[int]) -> dict[int, bytes]:
+    """Column NAME's value (undecoded bytes) of each of DOCNUMS, document numbers of SEARCHER's
+    index: each segment's column is read once, if any of DOCNUMS is in it, and looked up in page
+    order (at 16k pages, a quarter of the time of looking each page up alone)."""
+    ordered = sorted(docnums)
+    found: dict[int, bytes] = {}
+    first = 0
+    for reader, start in searcher.reader().leaf_readers():
+        end = bisect_left(ordered, start + reader.doc_count_all(), first)
+        if end > first:
+            value = segment_values(reader, name)
+            here = ordered[first:end]
+            found.update(zip(here, [value(docnum - start) for docnum in here]))
+        first = end
+    return found

@@ -15,7 +15,7 @@ from whoosh import query as wq
 from whoosh.qparser import FieldAliasPlugin, QueryParser
 
 from archive.analysis import LANGUAGES, folded_key, normalize_query, query_key, tokens
-from archive.columns import PageValues
+from archive.columns import page_values
 from archive.errors import ArchiveError
 from archive.postings import scored_pages
 from archive.results import (
@@ -60,22 +60,22 @@ class _Expander:
 
     def keys(self, word: str) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
         """WORD's own keys, and the keys it reaches only through missing diacritics, by
-        language."""
+        language (of the languages looked for)."""
         own: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}
         folded: dict[str, set[str]] = defaultdict(set)
         for spelling, lang, key in self.vocabulary.spellings(word):
             if lang in own:
                 (own[lang] if spelling == word else folded[lang]).add(key)
-        for lang in LANGUAGES:
+        for lang in self.langs:
             if lang != "en" or word.isascii():  # English words are plain ASCII
                 own[lang].add(query_key(word, lang))
-        for lang in LANGUAGES:
+        for lang in self.langs:
             if lang == "en" and not word.isascii():
                 continue  # English keys are of ASCII words: nothing folds into them
             for key_lang, key in self.vocabulary.keys(folded_key(word, lang)):
                 if key_lang == lang:
                     folded[lang].add(key)
-        for lang in LANGUAGES:
+        for lang in self.langs:
             folded[lang] -= own[lang]
         return own, folded
 
@@ -245,7 +245,7 @@ def _grouped(searcher, scores: dict[int, float], key: str, matched: Matched, cho
     reads it a page at a time: at 175k pages, 16 µs a matching page)."""
     order: dict[bytes, list[int]] = {}
     if scores:  # an index with nothing committed has no columns
-        groups = PageValues(searcher, key).of_each(scores)
+        groups = page_values(searcher, key, scores)
         for docnum in scores:
             pages = order.get(group := groups[docnum])
             if pages is None:  # not setdefault: a list made for every page sets off the GC

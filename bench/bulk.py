@@ -8,7 +8,8 @@ Builds (or reuses) a synthetic archive of N presentations in DIR (default 300 in
   CPU use (user+sys over wall times cores) and peak memory of all its processes together (PSS,
   and the RSS sum, which counts the pages the workers share with the main process in each);
 - the same files indexed by Recoll's recollindex (Debian's recollcmd, with python3-lxml for
-  its PPTX filter and poppler-utils' pdftotext for its PDF one), English and Lithuanian stemming, and the ratio of the two wall times;
+  its PPTX filter and poppler-utils' pdftotext for its PDF one), English and Lithuanian
+  stemming, and the ratio of the two wall times;
 - a naive one-process pass that only extracts the text (pypdf, python-pptx), for context;
 - re-index times: nothing changed; 1% of files touched; 1% modified; 1% deleted.
 The archive is restored afterwards. Each figure is one run: run it twice to see the spread.

@@ -8,7 +8,7 @@ from whoosh.util.numeric import length_to_byte
 
 import archive.postings as archive_postings
 import archive.query as archive_query
-from archive.columns import PageValues, field_lengths
+from archive.columns import field_lengths, page_values
 from archive.postings import _blocks, scored_pages
 from archive.query import _filters, _restricted, expand, search_talks
 from archive.store import Archive
@@ -115,10 +115,11 @@ def test_postings_are_read_a_block_at_a_time(segmented):
 def test_columns_read_in_one_piece_hold_whooshs_values(any_archive):
     with any_archive.searcher() as searcher:
         for name in ("path", "talk"):
-            ours, whoosh = PageValues(searcher, name), searcher.reader().column_reader(name)
-            assert [ours[d].decode() for d in range(searcher.doc_count_all())] == list(whoosh)
-            some = list(range(searcher.doc_count_all()))[::-2]  # any order, any segments
-            assert ours.of_each(some) == {d: ours[d] for d in some}
+            every, whoosh = range(searcher.doc_count_all()), searcher.reader().column_reader(name)
+            ours = page_values(searcher, name, every)
+            assert [ours[d].decode() for d in every] == list(whoosh)
+            some = list(every)[::-2]  # any order, any segments
+            assert page_values(searcher, name, some) == {d: ours[d] for d in some}
         for reader, _ in searcher.reader().leaf_readers():
             for field in ("exact", "stem_lt", "stem_lv", "stem_en"):
                 lengths = field_lengths(reader, field)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -61,7 +61,8 @@ def _text_extractor():
         from pypdf._text_extraction import _text_extractor
     except ImportError:
         return None
-    return _text_extractor if hasattr(_text_extractor, "encoding_dict_from_named_encoding") else None
+    known = hasattr(_text_extractor, "encoding_dict_from_named_encoding")
+    return _text_extractor if known else None
 
 
 @contextmanager
@@ -74,34 +75,41 @@ def fonts_read_once() -> Iterator[None]:
     bytes (a fifth of what remained). Where pypdf has neither (older versions), a plain
     block."""
     font, extractor = _font_class(), _text_extractor()
-    if font is not None:
-        read = font.__dict__["from_font_resource"]
-        seen: dict[int, tuple[object, object]] = {}  # id -> (font object, kept alive; its Font)
+    with ExitStack() as replaced:
+        if font is not None:
+            read = font.__dict__["from_font_resource"]
+            seen: dict[int, tuple[object, object]] = {}  # id -> (font object, kept alive; its Font)
 
-        def read_once(cls, font_object):
-            known = seen.get(id(font_object))
-            if known is None or known[0] is not font_object:
-                known = seen[id(font_object)] = (font_object, read.__func__(cls, font_object))
-            return known[1]
+            def read_once(cls, font_object):
+                known = seen.get(id(font_object))
+                if known is None or known[0] is not font_object:
+                    known = seen[id(font_object)] = (font_object, read.__func__(cls, font_object))
+                return known[1]
 
-        font.from_font_resource = classmethod(read_once)
-    if extractor is not None:
-        build = extractor.encoding_dict_from_named_encoding
-        tables: dict[str, dict] = {}
+            replaced.enter_context(_replaced(font, "from_font_resource", classmethod(read_once)))
+        if extractor is not None:
+            build = extractor.encoding_dict_from_named_encoding
+            tables: dict[str, dict] = {}
 
-        def build_once(encoding):
-            if encoding not in tables:
-                tables[encoding] = build(encoding)
-            return dict(tables[encoding])  # each font its own, as pypdf gives it
+            def build_once(encoding):
+                if encoding not in tables:
+                    tables[encoding] = build(encoding)
+                return dict(tables[encoding])  # each font its own, as pypdf gives it
 
-        extractor.encoding_dict_from_named_encoding = build_once
+            replaced.enter_context(
+                _replaced(extractor, "encoding_dict_from_named_encoding", build_once))
+        yield
+
+
+@contextmanager
+def _replaced(owner, name: str, value) -> Iterator[None]:
+    """OWNER's attribute NAME is VALUE within the block, and what it was after."""
+    original = owner.__dict__[name]
+    setattr(owner, name, value)
     try:
         yield
     finally:
-        if font is not None:
-            font.from_font_resource = read
-        if extractor is not None:
-            extractor.encoding_dict_from_named_encoding = build
+        setattr(owner, name, original)
 
 
 def _meta_text(meta, key: str) -> str | None:
