@@ -1,5 +1,6 @@
 import json
 import shutil
+import zipfile
 
 import pytest
 from conftest import CORPUS, make_pptx
@@ -127,21 +128,95 @@ def test_pdf_bad_page_loses_only_that_page(monkeypatch):
     assert "Rotko" in doc.pages[0].text and "Daugavpils" in doc.pages[2].text
 
 
-def test_pptx_bad_slide_loses_only_that_slide(monkeypatch, tmp_path):
-    import indexer.extract.pptx as pptx_extractor
-
+def test_pptx_bad_slide_loses_only_that_slide(tmp_path):
     path = make_pptx(tmp_path / "d.pptx", [{"title": f"slide {n}"} for n in (1, 2, 3)])
-    original = pptx_extractor.slide_texts
-
-    def flaky(slide):
-        if slide.shapes.title.text == "slide 2":
-            raise ValueError("bad XML")
-        return original(slide)
-
-    monkeypatch.setattr(pptx_extractor, "slide_texts", flaky)
-    doc = extract(path)
+    broken = tmp_path / "broken.pptx"
+    with zipfile.ZipFile(path) as package, zipfile.ZipFile(broken, "w") as copy:
+        for name in package.namelist():
+            data = package.read(name)
+            copy.writestr(name, b"<p:sld" if name == "ppt/slides/slide2.xml" else data)
+    doc = extract(broken)
     assert [p.text for p in doc.pages] == ["slide 1", "", "slide 3"]
     assert doc.skipped_pages == (2,)
+
+
+def _python_pptx_texts(path):
+    """Each slide's text as python-pptx's shape objects give it: what the extractor reads."""
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+    def shape_texts(shapes, skip=None):
+        for shape in shapes:
+            if shape.shape_id == skip:
+                continue
+            if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
+                yield from shape_texts(shape.shapes)
+            elif getattr(shape, "has_table", False) and shape.has_table:
+                yield from (cell.text for row in shape.table.rows for cell in row.cells
+                            if not cell.is_spanned)
+            elif shape.has_text_frame:
+                yield shape.text_frame.text
+
+    texts = []
+    for slide in Presentation(str(path)).slides:
+        title = slide.shapes.title
+        parts = [title.text_frame.text] if title is not None and title.has_text_frame else []
+        parts += shape_texts(slide.shapes, skip=title.shape_id if title is not None else None)
+        if slide.has_notes_slide and slide.notes_slide.notes_text_frame is not None:
+            parts.append(slide.notes_slide.notes_text_frame.text)
+        texts.append(clean_text("\n".join(parts)))
+    return texts
+
+
+def test_pptx_text_is_what_python_pptx_shapes_give(tmp_path):
+    prs = Presentation()
+    first = prs.slides.add_slide(prs.slide_layouts[1])  # title and content placeholders
+    first.shapes.title.text = "Ievads"
+    body = first.placeholders[1].text_frame
+    body.text = "Pirmā rindkopa"
+    body.add_paragraph().text = "Otrā rindkopa"
+    line = body.add_paragraph()
+    line.add_run().text = "rinda"
+    line.add_line_break()
+    line.add_run().text = "pēc pārnesuma"
+    group = first.shapes.add_group_shape()
+    box = group.shapes.add_textbox(Inches(1), Inches(2), Inches(3), Inches(1))
+    box.text_frame.text = "grupā"
+    table = first.shapes.add_table(2, 3, Inches(1), Inches(4), Inches(6), Inches(1)).table
+    table.cell(0, 0).merge(table.cell(1, 0))
+    table.cell(0, 0).text = "apvienota"
+    table.cell(0, 1).text = "b"
+    first.notes_slide.notes_text_frame.text = "Runātāja piezīmes"
+    second = prs.slides.add_slide(prs.slide_layouts[6])  # blank: no title
+    second.shapes.add_shape(MSO_SHAPE.RECTANGLE, Inches(1), Inches(1), Inches(2), Inches(1))
+    box = second.shapes.add_textbox(Inches(1), Inches(3), Inches(3), Inches(1))
+    box.text_frame.text = "tikai kaste"
+    third = prs.slides.add_slide(prs.slide_layouts[0])
+    third.shapes.title.text = "Paldies"
+    slide_ids = prs.slides._sldIdLst  # the last slide first: the list's order, not the files'
+    slide_ids.insert(0, slide_ids[-1])
+    path = tmp_path / "deck.pptx"
+    prs.save(str(path))
+
+    texts = [page.text for page in extract(path).pages]
+    assert texts == _python_pptx_texts(path)
+    assert texts[0] == "Paldies" and texts[2] == "tikai kaste"
+    assert "rinda\npēc pārnesuma" in texts[1] and texts[1].count("apvienota") == 1
+    for deck in sorted(CORPUS.glob("*.pptx")):
+        assert [page.text for page in extract(deck).pages] == _python_pptx_texts(deck), deck
+
+
+def test_pptx_reads_slides_without_parsing_the_other_parts(tmp_path):
+    """A broken layout stops python-pptx from opening the package; the slides are still read."""
+    path = make_pptx(tmp_path / "d.pptx", [{"title": "Sveiki"}, {"title": "Paldies"}])
+    broken = tmp_path / "broken-layout.pptx"
+    with zipfile.ZipFile(path) as package, zipfile.ZipFile(broken, "w") as copy:
+        for name in package.namelist():
+            data = package.read(name)
+            layout = name.startswith("ppt/slideLayouts/slide")
+            copy.writestr(name, b"not XML" if layout else data)
+    doc = extract(broken)
+    assert [p.text for p in doc.pages] == ["Sveiki", "Paldies"]
+    assert doc.skipped_pages == ()
 
 
 @pytest.mark.parametrize(
