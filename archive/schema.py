@@ -44,12 +44,32 @@ class AnalysedText(TEXT):
     the encoding of positions. Queries still use the field's analyzer."""
 
     def index(self, value, **kwargs):
+        boost = self.format.field_boost
+        for tbytes, frequency, encoded in self.postings(value):
+            yield tbytes, frequency, frequency * boost, encoded
+
+    def postings(self, value) -> list[tuple[bytes, int, bytes]]:
+        """(term, its frequency, its positions encoded) of each term of a page, in the order of
+        their first position; what `index` yields, without the weight."""
         positions = defaultdict(list)
         for position, term in enumerate(value.split()):
             positions[term].append(position)
-        encode, boost = self.format.encode, self.format.field_boost
+        encode, once = self.format.encode, _FOUND_ONCE
+        postings = []
         for term, where in positions.items():
-            yield term.encode("utf-8"), len(where), len(where) * boost, encode(where)
+            if len(where) > 1 or where[0] >= FOUND_ONCE_KEPT:
+                encoded = encode(where)
+            elif (encoded := once.get(where[0])) is None:
+                encoded = once[where[0]] = encode(where)
+            postings.append((term.encode("utf-8"), len(where), encoded))
+        return postings
+
+
+# Most terms of a page are found on it once, and Whoosh encodes positions by pickling them: the
+# encoding of a single position is kept, for the first positions of a page (every AnalysedText
+# field has TEXT's format, Whoosh's Positions).
+FOUND_ONCE_KEPT = 4096
+_FOUND_ONCE: dict[int, bytes] = {}
 
 
 class DocumentText(TEXT):

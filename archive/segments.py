@@ -17,6 +17,7 @@ from whoosh.writing import PostingPool, SegmentWriter
 
 from archive.columns import LENGTH_OF_BYTE, field_lengths
 from archive.errors import ArchiveError
+from archive.schema import AnalysedText
 
 # The writer is the one serial stage of an index run, so it skips two costs searching does not
 # need: zlib on postings blocks (a fifth of its time, for an index about 60% larger; warm search
@@ -96,6 +97,16 @@ class TermPool(PostingPool):
         if self._count > self._most:
             self.save()
 
+    def add_page(self, fieldname: str, docnum: int, postings) -> None:
+        """A page's POSTINGS in a field, (term, frequency, value) each, its weight the
+        frequency: what `add` would be given one at a time."""
+        terms = self._fields[fieldname]
+        for tbytes, frequency, value in postings:
+            terms[tbytes].append((fieldname, tbytes, docnum, float(frequency), value))
+        self._count += len(postings)
+        if self._count > self._most:
+            self.save()
+
     @property
     def buffered_mb(self) -> float:
         """About how much memory the postings held take (not those spilled)."""
@@ -146,10 +157,46 @@ class MergingWriter(SegmentWriter):
     def __init__(self, ix, **kwargs):
         super().__init__(ix, codec=CODEC, **kwargs)
         self.mergetype = merge_tiers  # what Whoosh's commit() merges by
+        if any(field.vector or field.separate_spelling() for _, field in self.schema.items()):
+            raise ArchiveError("add_document below writes no term vectors or spelling fields")
         self.pool = TermPool(self._tempstorage, self.newsegment, self.pool.limit / 2**20)
         # Stored fields are a column too: store where each page's starts, as `page_column` does.
         self.perdocwriter._colwriters["_stored"]._child.cutoff = 0
         self._merged = []  # (reader, its first page's number here, its pages' new numbers)
+
+    def add_document(self, **fields):
+        """Whoosh's `add_document` for this archive's fields, which have no term vectors,
+        spelling fields or boosts: a page's analysed text (`AnalysedText`) goes to the pool in
+        one call, where Whoosh passes each posting through a generator and two calls."""
+        self._check_state()
+        names = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(self.schema, names)
+        perdoc, docnum = self.perdocwriter, self.docnum
+        perdoc.start_doc(docnum)
+        try:
+            for name in names:
+                value = fields[name]
+                if value is None:
+                    continue
+                field = self.schema[name]
+                length = 0
+                if isinstance(field, AnalysedText):
+                    postings = field.postings(value)
+                    self.pool.add_page(name, docnum, postings)
+                    length = sum(frequency for _, frequency, _ in postings)
+                elif field.indexed:
+                    for tbytes, frequency, weight, encoded in field.index(value):
+                        length += frequency if field.scorable else 0
+                        self.pool.add((name, tbytes, docnum, weight, encoded))
+                perdoc.add_field(name, field, value if field.stored else None, length)
+                if field.column_type:
+                    perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
+        except BaseException:
+            perdoc.cancel_doc()
+            raise
+        perdoc.finish_doc()
+        self._added = True
+        self.docnum += 1
 
     def add_reader(self, reader):
         self._check_state()

@@ -347,3 +347,32 @@ def test_a_merge_that_fails_leaves_the_index_as_it_was(archive, monkeypatch):
     write(archive, doc(path="/talks/new.pdf", pages=("naujas",)))
     assert search(archive, "naujas")[1] == 1
     assert search(archive, "puslapis", limit=None)[1] == MERGE_FACTOR
+
+
+def test_pages_are_added_as_whooshs_add_document_adds_them(tmp_path):
+    """`MergingWriter.add_document` writes the segment Whoosh's own would, file for file."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.writing import SegmentWriter
+
+    from archive.segments import MergingWriter
+    from archive.store import ArchiveWriter
+
+    words = "darbas darbo dirba rīga vēlreiz ir un 2024 ąžuolas".split()
+    docs = [doc(path=f"/talks/{n}.pdf", title=f"Pavadinimas {n % 3}",
+                speaker=Speaker("Inese Andiņa", "catalog", ("Inese Andiņa", "Inese Andina")),
+                pages=[(" ".join(words[(n + k * i) % len(words)] for i in range(5 + 40 * k)), lang)
+                       for k, lang in enumerate(("lt", "lv", None, "en"))])
+            for n in range(30)]
+    whooshs = type("WhooshsAdd", (MergingWriter,), {"add_document": SegmentWriter.add_document})
+    written = {}
+    for way, writer_class in (("whoosh", whooshs), ("ours", MergingWriter)):
+        folder = tmp_path / way
+        writer = writer_class(FileStorage(str(folder)).create().create_index(build_schema()),
+                              compound=False)
+        for d in docs:
+            ArchiveWriter(writer).replace(d)
+        writer.commit(merge=False)
+        written[way] = sorted((path.suffix, path.read_bytes()) for path in folder.iterdir()
+                              if path.suffix in (".trm", ".pst", ".col"))
+    assert {kind for kind, _ in written["ours"]} == {".trm", ".pst", ".col"}
+    assert written["ours"] == written["whoosh"]
