@@ -297,7 +297,7 @@ def _run(archive, records, roots, report, retry_failed, jobs, limits, on_progres
         while pending and not stop.requested:
             pending = False
             batch_started, batch_files = time.perf_counter(), 0
-            with archive.writer() as writer:
+            with _collected_once(), archive.writer() as writer:
                 for outcome in outcomes:
                     done += 1
                     batch_files += 1
@@ -315,6 +315,20 @@ def _run(archive, records, roots, report, retry_failed, jobs, limits, on_progres
         if stop.requested:
             outcomes.close()
             raise Interrupted(done, len(files))
+
+
+@contextmanager
+def _collected_once():
+    """The writer's garbage collected once, when the block ends. A batch holds millions of
+    postings, tuples all, until it is committed, and Python's collector would look through the
+    newest every 700 and through all of them now and then, finding nothing to free: 5% of the
+    writer's time. (The workers collect as usual: they do not inherit this.)"""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect()
 
 
 def _apply_without_reading(archive, plan: Plan, records: dict[str, FileRecord]) -> None:

@@ -6,6 +6,7 @@ reported and the run goes on with a new worker.
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import resource
@@ -47,6 +48,9 @@ WORKER_NICENESS = 5
 
 
 def _init_worker(limits: Limits, parent: int) -> None:
+    # Forked while the writer had paused its garbage collector: a worker needs its own, since
+    # a PDF's objects refer to each other (every page to its reader) and are freed only by it.
+    gc.enable()
     _die_with(parent)
     os.nice(WORKER_NICENESS)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle

@@ -1,5 +1,6 @@
 """Hostile files and hard stops: never crash, never hang, never lose the index."""
 
+import gc
 import json
 import os
 import random
@@ -230,6 +231,21 @@ def test_workers_give_way_to_the_writer():
     ours = os.nice(0)
     (theirs,) = run_isolated(_niceness, [0], 1, Limits(), lambda task, reason: None)
     assert theirs == min(19, ours + WORKER_NICENESS)
+
+
+def _collects(_) -> bool:
+    return gc.isenabled()
+
+
+def test_workers_collect_garbage_while_the_writer_does_not():
+    """The writer pauses its collector for a batch (the workers fork during one); a worker
+    left without it would keep every PDF it read."""
+    from indexer.pipeline import _collected_once
+
+    with _collected_once():
+        assert not gc.isenabled()
+        (theirs,) = run_isolated(_collects, [0], 1, Limits(), lambda task, reason: None)
+    assert theirs and gc.isenabled()
 
 
 def test_what_waits_in_flight_is_bounded_by_the_files_sizes():
