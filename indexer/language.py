@@ -146,10 +146,17 @@ def detect(text: str) -> Detection:
 
 @lru_cache(maxsize=WORD_CACHE)
 def _dictionaries_knowing(word: str) -> tuple[str, ...]:
-    """The languages whose dictionary lists WORD."""
+    """The languages whose dictionary lists WORD (lower-cased). A word with a letter only
+    other languages write is not looked for in the language's dictionary: of the dictionaries'
+    725k words, 19 have one, typos all ("žurnālas" in the Lithuanian one)."""
     from archive.analysis import lemmas
 
-    return tuple(lang for lang in LANGUAGES if lemmas.is_known(word, lang))
+    letters = set(word)
+    return tuple(lang for lang in LANGUAGES
+                 if not letters & _FOREIGN_LETTERS[lang] and lemmas.is_known(word, lang))
+
+
+_FOREIGN_LETTERS = {"lv": LT_ONLY, "lt": LV_ONLY, "en": LV_ONLY | LT_ONLY | SHARED}
 
 
 @lru_cache(maxsize=2)
