@@ -28,7 +28,11 @@ from archive.schema import AnalysedText
 CODEC = W3Codec(compression=0)
 CODEC.length_stats = False
 
-POSTING_BYTES = 170  # Whoosh's estimate of one buffered posting's memory (PostingPool.add)
+# The memory the term pool takes for each posting it holds, for each term (its columns, its
+# place in the table, its bytes), and for a bytes object beyond its length: the encoded
+# positions of a term found more than once on its page are one each (those of a term found
+# once are shared). Traced: 17, 420 and 33 bytes.
+POSTING_BYTES, TERM_BYTES, BYTES_OBJECT = 20, 420, 40
 
 # Segments of about the same size (within a power of this many pages) are merged when this many
 # have gathered.
@@ -80,67 +84,88 @@ class _MergedSegment(SegmentReader):
 class TermPool(PostingPool):
     """Whoosh's pool of new postings, kept by term as they come instead of in one list to sort.
 
-    A page's postings arrive in page order, so each term's list is in order already, and a
-    flush sorts the terms instead of every posting (at 17.7k pages, sorting the pool and
-    Whoosh's size estimate for each posting were a sixth of the writer's time). Past the
-    writer's memory limit it spills sorted runs to disk as Whoosh's pool does."""
+    A page's postings arrive in page order, so each term's postings are in order already, and
+    a flush sorts the terms instead of every posting (at 17.7k pages, sorting the pool and
+    Whoosh's size estimate for each posting were a sixth of the writer's time). Each term keeps
+    its postings' pages, weights and values in three columns, not a tuple a posting (the
+    writer's memory for 2.4k bench pages: 24 MB instead of 53; the values of a term found once
+    at a position are one object, see `AnalysedText.postings`). Past the writer's memory limit
+    it spills sorted runs to disk as Whoosh's pool does."""
 
     def __init__(self, tempstore, segment, limitmb):
         super().__init__(tempstore, segment, limitmb=limitmb)
-        self._fields = defaultdict(_by_term)  # field -> term -> its postings, in page order
-        self._count = 0
-        self._most = self.limit // POSTING_BYTES
+        self._fields = defaultdict(dict)  # field -> term -> (its pages, weights, values)
+        self._count = self._terms = self._positions = 0
 
     def add(self, item):  # item: (field, term, page, weight, value)
-        self._fields[item[0]][item[1]].append(item)
+        fieldname, tbytes, docnum, weight, value = item
+        terms = self._fields[fieldname]
+        held = terms.get(tbytes)
+        if held is None:
+            held = terms[tbytes] = (array("I"), array("f"), [])
+            self._terms += 1
+        held[0].append(docnum)
+        held[1].append(weight)
+        held[2].append(value)
         self._count += 1
-        if self._count > self._most:
+        if self.buffered_mb * 2**20 > self.limit:
             self.save()
 
     def add_page(self, fieldname: str, docnum: int, postings) -> None:
         """A page's POSTINGS in a field, (term, frequency, value) each, its weight the
         frequency: what `add` would be given one at a time."""
         terms = self._fields[fieldname]
+        positions = 0
         for tbytes, frequency, value in postings:
-            terms[tbytes].append((fieldname, tbytes, docnum, float(frequency), value))
+            held = terms.get(tbytes)
+            if held is None:
+                held = terms[tbytes] = (array("I"), array("f"), [])
+                self._terms += 1
+            held[0].append(docnum)
+            held[1].append(frequency)
+            held[2].append(value)
+            if frequency > 1:
+                positions += BYTES_OBJECT + len(value)
         self._count += len(postings)
-        if self._count > self._most:
+        self._positions += positions
+        if self.buffered_mb * 2**20 > self.limit:
             self.save()
 
     @property
     def buffered_mb(self) -> float:
         """About how much memory the postings held take (not those spilled)."""
-        return self._count * POSTING_BYTES / 2**20
+        return (self._count * POSTING_BYTES + self._terms * TERM_BYTES + self._positions) / 2**20
 
     def _sorted_terms(self):
-        """(field, term, its postings) of what is held, in order, emptying the pool."""
-        fields, self._fields, self._count = self._fields, defaultdict(_by_term), 0
+        """(field, term, its pages, weights, values) of what is held, in order, emptying the
+        pool."""
+        fields, self._fields = self._fields, defaultdict(dict)
+        self._count = self._terms = self._positions = 0
         for fieldname in sorted(fields):
             terms = fields[fieldname]
             for tbytes in sorted(terms):
-                yield fieldname, tbytes, terms[tbytes]
+                yield (fieldname, tbytes, *terms.pop(tbytes))
+
+    def _postings(self):
+        """What is held as Whoosh's pool holds it: (field, term, page, weight, value) each."""
+        for fieldname, tbytes, ids, weights, values in self._sorted_terms():
+            for posting in zip(ids, weights, values):
+                yield (fieldname, tbytes, *posting)
 
     def save(self):
-        self.current = [item for _, _, items in self._sorted_terms() for item in items]
+        self.current = list(self._postings())
         super().save()
 
     def items(self, maxfiles=128):
         if not self.runs:
-            return (item for _, _, items in self._sorted_terms() for item in items)
+            return self._postings()
         return super().items(maxfiles)  # saves what is held, then merges the runs
 
     def terms(self):
         """Each term's postings together (see `write_terms`), in order."""
         if self.runs:  # spilled: Whoosh merges the runs a posting at a time
-            yield from _term_postings(self.items())
-            return
-        for fieldname, tbytes, items in self._sorted_terms():
-            _, _, ids, weights, values = zip(*items)
-            yield fieldname, tbytes, ids, weights, values
-
-
-def _by_term():
-    return defaultdict(list)
+            return _term_postings(self.items())
+        return self._sorted_terms()
 
 
 class MergingWriter(SegmentWriter):

@@ -30,9 +30,10 @@ from archive.text import name_key
 from archive.vocabulary import Vocabulary
 
 META_FILE = "archive.json"
-# The writer's buffer of postings (Whoosh's estimate of their memory) before it spills them to
-# disk. Spilling pickles every posting and reads it back, a third of the writer's time, so the
-# indexer commits before the buffer fills (see ArchiveWriter.buffered_mb).
+# The writer's buffer of postings (by its estimate of their memory, see
+# archive.segments.POSTING_BYTES) before it spills them to disk. Spilling pickles every posting
+# and reads it back, a third of the writer's time, so the indexer commits before the buffer
+# fills (see ArchiveWriter.buffered_mb).
 WRITER_MB = 96
 
 

@@ -376,3 +376,30 @@ def test_pages_are_added_as_whooshs_add_document_adds_them(tmp_path):
                               if path.suffix in (".trm", ".pst", ".col"))
     assert {kind for kind, _ in written["ours"]} == {".trm", ".pst", ".col"}
     assert written["ours"] == written["whoosh"]
+
+
+@pytest.mark.parametrize("vocabulary", [300, 10**9], ids=["words repeat", "every word new"])
+def test_the_term_pools_memory_is_within_its_estimate(vocabulary, tmp_path):
+    """The indexer commits when the writer's estimate of its memory reaches a limit: the
+    estimate must not fall short of what the postings take."""
+    import random
+    import tracemalloc
+
+    from whoosh.filedb.filestore import FileStorage
+
+    from archive.segments import TermPool
+
+    rng = random.Random(3)
+    field = build_schema()["exact"]
+    pages = [" ".join(f"w{int(rng.paretovariate(1.0)) % vocabulary}" for _ in range(120))
+             for _ in range(1000)]
+    pool = TermPool(FileStorage(str(tmp_path)), None, 1024)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for number, text in enumerate(pages):
+            pool.add_page("exact", number, field.postings(text))
+        used = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert used <= pool.buffered_mb * 2**20 <= 1.5 * used
