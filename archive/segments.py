@@ -99,32 +99,22 @@ class TermPool(PostingPool):
 
     def add(self, item):  # item: (field, term, page, weight, value)
         fieldname, tbytes, docnum, weight, value = item
-        terms = self._fields[fieldname]
-        held = terms.get(tbytes)
-        if held is None:
-            held = terms[tbytes] = (array("I"), array("f"), [])
-            self._terms += 1
-        held[0].append(docnum)
-        held[1].append(weight)
-        held[2].append(value)
-        self._count += 1
-        if self.buffered_mb * 2**20 > self.limit:
-            self.save()
+        self.add_page(fieldname, docnum, [(tbytes, weight, value)])
 
     def add_page(self, fieldname: str, docnum: int, postings) -> None:
-        """A page's POSTINGS in a field, (term, frequency, value) each, its weight the
-        frequency: what `add` would be given one at a time."""
+        """A page's POSTINGS in a field, (term, weight, value) each; for a page's analysed
+        text the weight is the term's frequency, and a term found once has a shared value."""
         terms = self._fields[fieldname]
         positions = 0
-        for tbytes, frequency, value in postings:
+        for tbytes, weight, value in postings:
             held = terms.get(tbytes)
             if held is None:
                 held = terms[tbytes] = (array("I"), array("f"), [])
                 self._terms += 1
             held[0].append(docnum)
-            held[1].append(frequency)
+            held[1].append(weight)
             held[2].append(value)
-            if frequency > 1:
+            if weight > 1:
                 positions += BYTES_OBJECT + len(value)
         self._count += len(postings)
         self._positions += positions
