@@ -403,3 +403,39 @@ def test_the_term_pools_memory_is_within_its_estimate(vocabulary, tmp_path):
     finally:
         tracemalloc.stop()
     assert used <= pool.buffered_mb * 2**20 <= 1.5 * used
+
+
+def test_a_merge_copies_each_pages_fields_as_whoosh_would(tmp_path):
+    """Merged pages keep their stored fields, lengths and columns: those Whoosh's own
+    `write_per_doc` would give, deleted pages left out."""
+    from archive.segments import MergingWriter, _MergedSegment
+
+    class WhooshsCopy(MergingWriter):
+        def _copy_pages(self, reader):
+            return self.write_per_doc(set(self.schema.names()), reader)
+
+    def merged(writer_class, folder):
+        archive = Archive.create(folder)
+        for n in range(3):
+            write(archive, doc(path=f"/talks/{n}.pdf", title=f"Pavadinimas {n}",
+                               pages=(f"puslapis {n}", ("antras puslapis darbas " * n, "lv"))))
+        with archive.writer() as writer:
+            writer.remove("/talks/1.pdf")
+        writer = writer_class(archive.ix)
+        writer.mergetype = lambda w, segments: [
+            w.add_reader(_MergedSegment(w.storage, w.schema, s)) for s in segments] and []
+        writer.commit()
+        with archive.searcher() as searcher:
+            (reader, _), = searcher.reader().leaf_readers()
+            schema = reader.schema
+            pages = [(reader.stored_fields(n),
+                      {name: reader.doc_field_length(n, name) for name in schema.names()},
+                      {name: reader.column_reader(name)[n] for name in ("path", "talk", "lang")})
+                     for n in reader.all_doc_ids()]
+            totals = {name: reader.field_length(name) for name in schema.names()}
+        archive.close()
+        return pages, totals
+
+    ours = merged(MergingWriter, tmp_path / "ours")
+    assert len(ours[0]) == 4 and {p[0]["path"] for p in ours[0]} == {"/talks/0.pdf", "/talks/2.pdf"}
+    assert ours == merged(WhooshsCopy, tmp_path / "whoosh")
