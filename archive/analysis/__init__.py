@@ -75,7 +75,7 @@ class PageTerms(NamedTuple):
 
 def page_terms(text: str, lang: str | None) -> PageTerms:
     """The terms of a page of TEXT in LANG (None: no language). Needs the lemma dictionary."""
-    words = [token.text for token in tokens(text)]
+    words = [word.lower() for word in WORD.findall(text)]  # `tokens`, without their offsets
     return PageTerms(" ".join(words), " ".join(index_key(word, lang) for word in words), lang)
 
 
