@@ -4,6 +4,8 @@ import zipfile
 
 import pytest
 from conftest import CORPUS, make_pptx
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.util import Inches
@@ -70,6 +72,38 @@ def test_pdf_has_one_page_per_slide():
     assert len(doc.pages) == len(deck["slides"]) + 2  # title and closing slides
     assert " ".join(doc.pages[1].text.split()).startswith(deck["slides"][0]["title"])
     assert "Inese Andiņa" in doc.pages[0].text
+
+
+_STRING_PARTS = [b"(", b")", b"\\", b"n", b"r", b"0", b"7", b"8", b"\n", b"\r", b"a", b" ", b"\xc4",
+                 b"\\(", b"\\)", b"\\\\", b"\\n", b"\\1", b"\\12", b"\\123", b"\\400", b"\\\r\n",
+                 b"\\\n\n", b"\\\r", b"\\q", b"\\%"]
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(_STRING_PARTS), max_size=30), st.sampled_from([0, 5000]))
+def test_pdf_strings_are_read_as_pypdf_reads_them(parts, padding):
+    """The extractor reads a content stream's "(...)" strings a run of bytes at a time; the
+    value, the bytes taken and any error must be pypdf's, long strings and broken ones too."""
+    import io
+
+    from pypdf.generic import _data_structures
+
+    from indexer.extract.pdf import strings_read_whole
+
+    data = b"(" + b"a" * padding + b"".join(parts) + b") Tj"
+
+    def read(function):
+        stream = io.BytesIO(data)
+        try:
+            value = function(stream)
+        except Exception as exc:  # pypdf's error on a broken string: it must be the same
+            return type(exc).__name__, str(exc)
+        return type(value).__name__, bytes(value.original_bytes), stream.tell()
+
+    pypdfs = read(_data_structures.read_string_from_stream)
+    with strings_read_whole():
+        ours = read(_data_structures.read_string_from_stream)
+    assert ours == pypdfs
 
 
 def test_pdf_fonts_are_read_once_a_file_and_the_text_is_the_same(monkeypatch):
