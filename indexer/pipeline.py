@@ -319,10 +319,10 @@ def _run(archive, records, roots, report, retry_failed, jobs, limits, on_progres
 
 @contextmanager
 def _collected_once():
-    """The writer's garbage collected once, when the block ends. A batch holds millions of
-    postings, tuples all, until it is committed, and Python's collector would look through the
-    newest every 700 and through all of them now and then, finding nothing to free: 5% of the
-    writer's time. (The workers collect as usual: they do not inherit this.)"""
+    """The writer's garbage collected once, when the block ends. A batch holds what it writes
+    until it is committed, and Python's collector would look through the newest objects every
+    700 allocations and through all of them now and then, finding nothing to free: 4-5% of the
+    writer's time. The workers collect as usual: they do not inherit this."""
     gc.disable()
     try:
         yield
