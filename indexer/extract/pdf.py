@@ -104,7 +104,7 @@ def fonts_read_once() -> Iterator[None]:
 
 def _content_parser():
     """pypdf's module that parses content streams, reading each string object it meets with
-    `read_string_from_stream` (pypdf 5-7); None in versions that read them elsewhere."""
+    `read_string_from_stream` (pypdf 7); None in versions that read them elsewhere."""
     try:
         from pypdf.generic import _data_structures, _utils
     except ImportError:
