@@ -174,6 +174,20 @@ def test_pptx_bad_slide_loses_only_that_slide(tmp_path):
     assert doc.skipped_pages == (2,)
 
 
+def test_pptx_notes_that_do_not_parse_leave_the_slide_its_text(tmp_path):
+    path = make_pptx(tmp_path / "d.pptx", [{"title": "Sveiki", "texts": ["Pirmais slaids"],
+                                            "notes": "Runātāja piezīmes"}])
+    broken = tmp_path / "broken-notes.pptx"
+    with zipfile.ZipFile(path) as package, zipfile.ZipFile(broken, "w") as copy:
+        for name in package.namelist():
+            notes = name.startswith("ppt/notesSlides/notesSlide")
+            copy.writestr(name, b"<p:notes" if notes else package.read(name))
+    assert extract(path).pages[0].text == "Sveiki\nPirmais slaids\nRunātāja piezīmes"
+    doc = extract(broken)
+    assert doc.pages[0].text == "Sveiki\nPirmais slaids"
+    assert doc.skipped_pages == ()
+
+
 def _python_pptx_texts(path):
     """Each slide's text as python-pptx's shape objects give it: what the extractor reads."""
     from pptx.enum.shapes import MSO_SHAPE_TYPE

@@ -52,7 +52,7 @@ _NV_PR, _PH, _C_NV_PR = qn("p:nvPr"), qn("p:ph"), qn("p:cNvPr")
 def extract(path: Path) -> Document:
     with zipfile.ZipFile(path) as package:
         _check_sizes(path, package)
-        parts = _Parts(package)
+        parts = _Parts(package, path)
         slides = parts.slides()
         if slides is None:
             slides = _slides_by_name(package)
@@ -86,8 +86,8 @@ def _check_sizes(path: Path, package: zipfile.ZipFile) -> None:
 class _Parts:
     """The parts of an open package, found by their relationships as python-pptx finds them."""
 
-    def __init__(self, package: zipfile.ZipFile):
-        self.package = package
+    def __init__(self, package: zipfile.ZipFile, path: Path):
+        self.package, self.path = package, path
 
     def xml(self, name: str):
         return parse_xml(self.package.read(name))
@@ -127,8 +127,13 @@ class _Parts:
         return None
 
     def notes_of(self, slide: str):
+        """The notes of SLIDE, None without any; notes that do not parse are left out, and the
+        slide keeps its own text."""
         for notes in self.related(slide, NOTES).values():
-            return self.xml(notes)
+            try:
+                return self.xml(notes)
+            except (KeyError, etree.XMLSyntaxError) as exc:
+                logger.warning("%s: notes of %s left out: %s", self.path, slide, one_line(exc))
         return None
 
     def core_properties(self) -> tuple[str | None, str | None]:
