@@ -92,23 +92,28 @@ class Detection:
         return asdict(self)
 
 
-def words(text: str) -> list[str]:
+@lru_cache(maxsize=4)  # a page's text is asked for its words three times as it is tagged
+def words(text: str) -> tuple[str, ...]:
     """The words of TEXT, URLs and e-mail addresses left out."""
     # The address pattern tries every position of the text: only text with an address pays it.
     if "://" in text or "www." in text or "@" in text:
         text = _URL.sub(" ", text)
-    return _WORD.findall(text)
+    return tuple(_WORD.findall(text))
 
 
 def detect(text: str) -> Detection:
     """The likeliest language of TEXT; none only when it has no word of two letters or more.
     Words inside web and e-mail addresses count only when there are no others: what a page of
     only addresses or names is, `page_language` says."""
-    found = _WORD.findall(text)
+    # An address's words say little ("info", "www"); its domain is weighed below. Its words
+    # are the text's words too, so only text without a word of two letters outside addresses
+    # needs them all.
+    found = words(text)
     if not any(len(word) >= 2 for word in found):
-        return Detection(None, 0.0)
-    # An address's words say little ("info", "www"); its domain is weighed below.
-    found = words(text) or found
+        every = _WORD.findall(text)
+        if not any(len(word) >= 2 for word in every):
+            return Detection(None, 0.0)
+        found = found or every
     lowered = [word.lower() for word in found]
     bare = all(fold(word) == word for word in lowered)  # typed or exported without diacritics
     scores = Counter({lang: 0.0 for lang in LANGUAGES})
@@ -210,6 +215,7 @@ def clear_caches() -> None:
     """Forget the words seen so far (for timing); the dictionaries stay loaded."""
     _word_log_likelihood.cache_clear()
     _dictionaries_knowing.cache_clear()
+    words.cache_clear()
 
 
 # Below this many words a page leans on its document's language unless the detector is sure.
