@@ -262,7 +262,9 @@ def test_terms_are_written_as_whoosh_writes_postings(spill, tmp_path):
     from archive.segments import TermPool, write_terms
 
     schema = build_schema()
-    pages = {b"a": [3], b"block": list(range(128)), b"blocks": list(range(0, 700, 2))}
+    # Weights are 1 + page % 3: all 1, all one other weight, and mixed.
+    pages = {b"a": [3], b"b": [5], b"same": [1, 4, 7], b"block": list(range(128)),
+             b"blocks": list(range(0, 700, 2))}
     postings = [(field, term, page, float(1 + page % 3), b"v%d" % page)
                 for field in ("exact", "stem_lv") for term, numbers in pages.items()
                 for page in numbers]
