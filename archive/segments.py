@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import heapq
 import math
-import zlib
 from array import array
 from collections import defaultdict
 from functools import partial
 from itertools import groupby
-from pickle import dumps
 
 from whoosh.codec.whoosh3 import (
     STORED_COLUMN,
-    WHOOSH3_HEADER_MAGIC,
     W3Codec,
     W3LeafMatcher,
     W3TermInfo,
@@ -24,8 +21,6 @@ from whoosh.filedb.filetables import _lengths
 from whoosh.filedb.structfile import BufferFile
 from whoosh.reading import SegmentReader
 from whoosh.system import pack_ushort
-from whoosh.util.numeric import length_to_byte
-from whoosh.util.numlists import delta_encode
 from whoosh.writing import PostingPool, SegmentWriter
 
 from archive.columns import LENGTH_OF_BYTE, field_lengths
@@ -409,8 +404,8 @@ def _merged_terms(sources):
 def write_terms(fieldwriter, schema, terms) -> None:
     """Write TERMS ((field, term, pages, weights, values), in field and term order) with
     Whoosh's W3 FIELDWRITER, as its `add_postings` would from the same postings one at a time:
-    the same blocks, term info and bytes, each block's lists filled at once, and a term of one
-    block (most terms) written in one go (`_write_one_block`)."""
+    the same blocks, term info and bytes, each block's lists filled at once; a term of one
+    block (most terms) skips the calls that set up and finish a term of several."""
     lastfield = None
     for fieldname, tbytes, ids, weights, values in terms:
         if fieldname != lastfield:
@@ -421,58 +416,38 @@ def write_terms(fieldwriter, schema, terms) -> None:
         block = fieldwriter._postwriter
         size = block._blocklimit
         if len(ids) <= size:
-            _write_one_block(fieldwriter, tbytes, ids, weights, values)
+            _fill(block, ids, weights, values)
+            _write_one_block(fieldwriter, tbytes)
             continue
         fieldwriter.start_term(tbytes)
         for first in range(0, len(ids), size):
             if first:
                 block._write_block()  # full; finish_term writes the last, marked last
-            chunk = weights[first : first + size]
-            block._ids = array("I", ids[first : first + size])
-            block._weights = array("f", chunk)
-            block._values = [value for value in values[first : first + size] if value]
-            block._maxweight = max(0, max(chunk))  # as add_posting keeps it, from 0
+            _fill(block, ids[first : first + size], weights[first : first + size],
+                  values[first : first + size])
         fieldwriter.finish_term()
     if lastfield is not None:
         fieldwriter.finish_field()
 
 
-def _write_one_block(fieldwriter, tbytes, ids, weights, values) -> None:
-    """A term's postings, few enough for one block, as Whoosh's W3 writer writes them (its
-    `start_term`, `finish_term` and, within, `_write_block` and `W3TermInfo.add_block`), without
-    the dozen calls a term costs there: the same header, block, term info and bytes."""
-    postings = fieldwriter._postwriter
-    postfile = postings._postfile
-    start = postfile.tell()
-    floats = array("f", weights)
-    if all(weight == 1.0 for weight in floats):
-        mini_weights = None
-    elif all(weight == floats[0] for weight in floats):
-        mini_weights = floats[0]
-    else:
-        mini_weights = tuple(floats)
-    values = [value for value in values if value]
-    fixedsize = fieldwriter._fieldobj.format.fixed_value_size()
-    if fixedsize is None or fixedsize < 0:
-        mini_values = tuple(values)
-    elif fixedsize == 0:
-        mini_values = None
-    else:
-        mini_values = b"".join(values)
-    data = dumps((tuple(delta_encode(ids)), mini_weights, mini_values), 2)
-    if postings._compression:
-        data = zlib.compress(data, postings._compression)
-    maxweight = max(0, max(weights))
-    info = dumps((len(ids), ids[-1], maxweight, postings._compression, length_to_byte(None),
-                  length_to_byte(0)), 2)
-    postfile.write(WHOOSH3_HEADER_MAGIC)
-    postfile.write_int(-(len(info) + len(data)))  # negative: the term's last block
-    postfile.write(info)
-    postfile.write(data)
-    terminfo = W3TermInfo()
-    terminfo._weight += sum(floats)
-    terminfo._df = len(ids)
-    terminfo._maxweight = max(terminfo._maxweight, maxweight)
-    terminfo._minid, terminfo._maxid = ids[0], ids[-1]
-    terminfo.set_extent(start, postfile.tell() - start)
+def _fill(block, ids, weights, values) -> None:
+    """Whoosh's W3 postings BLOCK holding IDS, WEIGHTS and VALUES, as its `add_posting` would
+    fill it one posting at a time."""
+    block._ids = array("I", ids)
+    block._weights = array("f", weights)
+    block._values = [value for value in values if value]
+    block._maxweight = max(0, max(weights))  # as add_posting keeps it, from 0
+    block._minlength, block._maxlength = None, 0  # no lengths given: CODEC keeps none
+
+
+def _write_one_block(fieldwriter, tbytes) -> None:
+    """The term TBYTES, whose postings fill FIELDWRITER's block, written as its `start_term`
+    and `finish_term` write a term of one block (`_write_block` writes it, term info and all),
+    without their checks and the empty block each sets up."""
+    block = fieldwriter._postwriter
+    start = block._postfile.tell()
+    block._format, block._terminfo, block._blockcount = fieldwriter._format, W3TermInfo(), 0
+    block._write_block(last=True)
+    terminfo, block._terminfo = block._terminfo, None
+    terminfo.set_extent(start, block._postfile.tell() - start)
     fieldwriter._tindex.add(pack_ushort(fieldwriter._fieldid) + tbytes, terminfo.to_bytes())
