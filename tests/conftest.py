@@ -16,6 +16,15 @@ def catalog_rows() -> list[dict]:
         return list(csv.DictReader(fh))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cache_folder(tmp_path_factory):
+    """The indexer's cache folder (the lemma dictionaries' tables) in the session's temporary
+    folder, not the user's."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def corpus_index(tmp_path_factory) -> Path:
     """The corpus indexed once for the whole session; tests must not write to it."""

@@ -191,3 +191,62 @@ def test_word_without_diacritics_finds_every_form(tiers):
 def test_phrases_match_inflected_forms(tiers):
     hits, _ = search(tiers, '"pašvaldība sadarboties"')
     assert {hit.path for hit in hits} >= {"/p1.pdf"}
+
+
+# The lemma dictionaries' lookup tables, kept in the cache folder between runs.
+
+SAMPLE_WORDS = [("lv", "pašvaldībām"), ("lv", "strādājošs"), ("lv", "nekāds"), ("lt", "savivaldybėse"),
+                ("lt", "dirbdamas"), ("en", "municipalities"), ("en", "qwzx")]
+
+
+def _answers(dictionary) -> list:
+    return [dictionary.get(word) for _, word in SAMPLE_WORDS] + [len(dictionary)]
+
+
+@pytest.mark.parametrize("lang", ["lv", "lt", "en"])
+def test_a_saved_dictionary_table_answers_as_a_built_one(lang, tmp_path, monkeypatch):
+    from simplemma.strategies.dictionaries.stream_dictionary_factory import StreamMap
+
+    from archive.analysis import lemmas
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    built = lemmas._load(lang)
+    assert len(list(tmp_path.glob(f"archive/simplemma-*-{lang}-*.marshal"))) == 1
+
+    def build_again(self, lang):
+        raise AssertionError("built again instead of read")
+
+    monkeypatch.setattr(StreamMap, "__init__", build_again)
+    restored = lemmas._load(lang)
+    assert restored is not built
+    assert _answers(restored) == _answers(built)
+    assert any(_answers(built)[:-1])  # words it knows among them
+
+
+def test_a_broken_or_stale_table_is_built_again(tmp_path, monkeypatch):
+    from archive.analysis import lemmas
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    expected = _answers(lemmas._load("lv"))
+    (saved,) = tmp_path.glob("archive/*.marshal")
+    for broken in (saved.read_bytes()[:1000], b"", b"\x00garbage"):
+        saved.write_bytes(broken)
+        assert _answers(lemmas._load("lv")) == expected
+        assert saved.stat().st_size > 1_000_000  # saved again, whole
+    path, source = lemmas._saved_path("lv")
+    lemmas._save(path, (0, 0, 0), lemmas._read_saved(path, source))  # another dictionary file's
+    assert lemmas._read_saved(path, source) is None
+    assert _answers(lemmas._load("lv")) == expected
+    assert lemmas._read_saved(path, source) is not None
+
+
+def test_a_cache_folder_that_cannot_be_written_only_costs_time(tmp_path, monkeypatch):
+    from simplemma.strategies.dictionaries.stream_dictionary_factory import StreamMap
+
+    from archive.analysis import lemmas
+
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    assert _answers(lemmas._load("lv")) == _answers(StreamMap("lv"))
+    assert blocked.read_text() == "not a folder"
