@@ -195,58 +195,71 @@ def test_phrases_match_inflected_forms(tiers):
 
 # The lemma dictionaries' lookup tables, kept in the cache folder between runs.
 
-SAMPLE_WORDS = [("lv", "pašvaldībām"), ("lv", "strādājošs"), ("lv", "nekāds"), ("lt", "savivaldybėse"),
-                ("lt", "dirbdamas"), ("en", "municipalities"), ("en", "qwzx")]
+PROBES = ["pašvaldībām", "strādājošs", "nekāds", "savivaldybėse", "dirbdamas", "municipalities",
+          "Rīga", "qwzx", "", "a", "\n", "zzzzzzzz", "žžž"]
 
 
-def _answers(dictionary) -> list:
-    return [dictionary.get(word) for _, word in SAMPLE_WORDS] + [len(dictionary)]
+def _simplemma_dictionary(lang):
+    from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
+
+    return DefaultDictionaryFactory(cache_max_size=0).get_dictionary(lang)
 
 
 @pytest.mark.parametrize("lang", ["lv", "lt", "en"])
-def test_a_saved_dictionary_table_answers_as_a_built_one(lang, tmp_path, monkeypatch):
-    from simplemma.strategies.dictionaries.stream_dictionary_factory import StreamMap
+def test_the_lookup_table_holds_the_dictionary_and_is_read_back(lang, tmp_path, monkeypatch):
+    from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
 
     from archive.analysis import lemmas
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    dictionary = _simplemma_dictionary(lang)
     built = lemmas._load(lang)
-    assert len(list(tmp_path.glob(f"archive/simplemma-*-{lang}-*.marshal"))) == 1
+    in_order = list(built)
+    assert in_order == sorted(dictionary, key=str.encode)
+    words = in_order[::97]
+    neighbours = [f"{a}\n{b}" for a, b in zip(in_order[::97], in_order[1::97], strict=False)]
+    probes = PROBES + words + [word + "x" for word in words] + [word[:-1] for word in words]
+    probes += neighbours  # two words of one block, as the block holds them
+    assert [built.get(word) for word in probes] == [dictionary.get(word) for word in probes]
+    assert len(list(tmp_path.glob(f"archive/lemmas-{lang}-*.marshal"))) == 1
 
     def build_again(self, lang):
         raise AssertionError("built again instead of read")
 
-    monkeypatch.setattr(StreamMap, "__init__", build_again)
+    monkeypatch.setattr(DefaultDictionaryFactory, "get_dictionary", build_again)
     restored = lemmas._load(lang)
     assert restored is not built
-    assert _answers(restored) == _answers(built)
-    assert any(_answers(built)[:-1])  # words it knows among them
+    assert [restored.get(word) for word in probes] == [dictionary.get(word) for word in probes]
 
 
 def test_a_broken_or_stale_table_is_built_again(tmp_path, monkeypatch):
     from archive.analysis import lemmas
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    expected = _answers(lemmas._load("lv"))
+    def answers():
+        table = lemmas._load("lv")
+        return [table.get(word) for word in PROBES]
+
+    expected = answers()
     (saved,) = tmp_path.glob("archive/*.marshal")
+    size = saved.stat().st_size
     for broken in (saved.read_bytes()[:1000], b"", b"\x00garbage"):
         saved.write_bytes(broken)
-        assert _answers(lemmas._load("lv")) == expected
-        assert saved.stat().st_size > 1_000_000  # saved again, whole
+        assert answers() == expected
+        assert saved.stat().st_size == size  # saved again, whole
     path, source = lemmas._saved_path("lv")
     lemmas._save(path, (0, 0, 0), lemmas._read_saved(path, source))  # another dictionary file's
     assert lemmas._read_saved(path, source) is None
-    assert _answers(lemmas._load("lv")) == expected
+    assert answers() == expected
     assert lemmas._read_saved(path, source) is not None
 
 
 def test_a_cache_folder_that_cannot_be_written_only_costs_time(tmp_path, monkeypatch):
-    from simplemma.strategies.dictionaries.stream_dictionary_factory import StreamMap
-
     from archive.analysis import lemmas
 
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
-    assert _answers(lemmas._load("lv")) == _answers(StreamMap("lv"))
+    dictionary, table = _simplemma_dictionary("lv"), lemmas._load("lv")
+    assert [table.get(word) for word in PROBES] == [dictionary.get(word) for word in PROBES]
     assert blocked.read_text() == "not a folder"
