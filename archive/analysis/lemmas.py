@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import sys
 import unicodedata
+from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache, lru_cache
@@ -67,7 +68,7 @@ def cache_dir() -> Path:
 # Words in a block of the lookup table: a lookup finds its block by bisection, then the word
 # in the block's keys with one `bytes.find`.
 BLOCK_WORDS = 32
-FORMAT = 1  # of the saved tables
+FORMAT = 2  # of the saved tables
 
 
 class _SavedDictionaries:
@@ -87,7 +88,7 @@ def _load(lang: str) -> BlockDictionary:
     path, source = _saved_path(lang)
     saved = _read_saved(path, source)
     if saved is not None:
-        return BlockDictionary(*saved)
+        return BlockDictionary.saved(saved)
     table = BlockDictionary.of(_entries(lang))
     _save(path, source, table.fields())
     return table
@@ -109,33 +110,47 @@ def _entries(lang: str) -> Iterable[tuple[bytes, bytes]]:
 
 
 class BlockDictionary(Mapping):
-    """A simplemma dictionary (word -> lemma) as a table of blocks of BLOCK_WORDS words each:
-    the first word of each block, and each block's words and lemmas as two byte strings, one
-    per line. A word is found with a bisection and a `bytes.find`: 2.2 µs, where simplemma's
-    compact dictionaries decode the front-coded entries of a block one by one in Python (9.5
-    µs; a fifth of a worker's time went to them); its default ones, a dict of 1.45M byte
-    strings, take 97 MB, where these take 21 MB in 68k objects (the compact ones 10 MB), loaded
-    before the workers fork and shared by them."""
+    """A simplemma dictionary (word -> lemma) as two byte strings, its words and their lemmas,
+    one per line, in blocks of BLOCK_WORDS words, with the first word of each block and where
+    each block starts. A word is found with a bisection and a `bytes.find` in its block: 2.2
+    µs, where simplemma's compact dictionaries decode the front-coded entries of a block one by
+    one in Python (9.5 µs; a fifth of a worker's time went to them); its default ones, a dict
+    of 1.45M byte strings, take 97 MB, where these take 21 MB (the compact ones 10 MB). They
+    are loaded before the workers fork, and few objects hold them, so that the workers' looking
+    up words copies few pages of them."""
 
-    __slots__ = ("_count", "_firsts", "_keys", "_values")
+    __slots__ = ("_count", "_firsts", "_key_starts", "_keys", "_value_starts", "_values")
 
-    def __init__(self, firsts: list, keys: list, values: list, count: int):
-        self._firsts, self._keys, self._values, self._count = firsts, keys, values, count
+    def __init__(self, firsts: list[bytes], keys: bytes, key_starts: array, values: bytes,
+                 value_starts: array, count: int):
+        self._firsts, self._keys, self._key_starts = firsts, keys, key_starts
+        self._values, self._value_starts, self._count = values, value_starts, count
 
     @classmethod
     def of(cls, entries: Iterable[tuple[bytes, bytes]]) -> BlockDictionary:
         """The table of ENTRIES, (word, lemma) in UTF-8, sorted by word."""
-        firsts, keys, values, count = [], [], [], 0
+        firsts, keys, values, count = [], [b"\n"], [], 0
+        key_starts, value_starts = array("I", [0]), array("I", [0])
         entries = iter(entries)
         while block := list(islice(entries, BLOCK_WORDS)):
             firsts.append(block[0][0])
-            keys.append(b"\n" + b"\n".join(key for key, _ in block) + b"\n")
-            values.append(b"\n".join(value for _, value in block))
+            keys += [key + b"\n" for key, _ in block]
+            values += [value + b"\n" for _, value in block]
+            # where the block's first word's line starts, and its first lemma
+            key_starts.append(key_starts[-1] + sum(len(key) + 1 for key, _ in block))
+            value_starts.append(value_starts[-1] + sum(len(value) + 1 for _, value in block))
             count += len(block)
-        return cls(firsts, keys, values, count)
+        return cls(firsts, b"".join(keys), key_starts, b"".join(values), value_starts, count)
+
+    @classmethod
+    def saved(cls, fields: tuple) -> BlockDictionary:
+        firsts, keys, key_starts, values, value_starts, count = fields
+        return cls(firsts, keys, array("I", key_starts), values, array("I", value_starts), count)
 
     def fields(self) -> tuple:
-        return self._firsts, self._keys, self._values, self._count
+        """What `saved` takes: plain values, for marshal."""
+        return (self._firsts, self._keys, self._key_starts.tobytes(), self._values,
+                self._value_starts.tobytes(), self._count)
 
     def get(self, key: str, default=None):
         """The lemma of the word KEY (DEFAULT if not listed): what simplemma asks."""
@@ -143,11 +158,13 @@ class BlockDictionary(Mapping):
         block = bisect_right(self._firsts, target) - 1
         if block < 0 or b"\n" in target:
             return default
-        keys = self._keys[block]
-        at = keys.find(b"\n" + target + b"\n")
+        # The block's lines, with the line breaks before its first word and after its last.
+        start, end = self._key_starts[block], self._key_starts[block + 1] + 1
+        at = self._keys.find(b"\n" + target + b"\n", start, end)
         if at < 0:
             return default
-        return self._values[block].split(b"\n")[keys.count(b"\n", 0, at)].decode()
+        lemmas = self._values[self._value_starts[block] : self._value_starts[block + 1]]
+        return lemmas.split(b"\n")[self._keys.count(b"\n", start, at)].decode()
 
     def __getitem__(self, key: str) -> str:
         value = self.get(key)
@@ -156,8 +173,8 @@ class BlockDictionary(Mapping):
         return value
 
     def __iter__(self) -> Iterator[str]:
-        for keys in self._keys:
-            yield from (key.decode() for key in keys[1:-1].split(b"\n"))
+        for key in self._keys[1:-1].split(b"\n"):
+            yield key.decode()
 
     def __len__(self) -> int:
         return self._count
@@ -189,7 +206,7 @@ def _read_saved(path: Path, source: tuple) -> tuple | None:
     except (OSError, EOFError, ValueError, TypeError) as exc:
         logging.getLogger(__name__).debug("%s: not read (%s); building the dictionary's table again", path, exc)
         return None
-    if saved_source != source or not isinstance(fields, tuple) or len(fields) != 4:
+    if saved_source != source or not isinstance(fields, tuple) or len(fields) != 6:
         return None
     return fields
 
