@@ -3,8 +3,15 @@ the search path's imports."""
 
 from __future__ import annotations
 
+import copy
 import heapq
+import marshal
 import math
+import os
+import shutil
+import signal
+import tempfile
+import warnings
 from array import array
 from collections import defaultdict
 from functools import partial
@@ -18,7 +25,7 @@ from whoosh.codec.whoosh3 import (
 )
 from whoosh.columns import VarBytesColumn
 from whoosh.filedb.filetables import _lengths
-from whoosh.filedb.structfile import BufferFile
+from whoosh.filedb.structfile import BufferFile, StructFile
 from whoosh.reading import SegmentReader
 from whoosh.system import pack_ushort
 from whoosh.writing import PostingPool, SegmentWriter
@@ -264,9 +271,14 @@ class MergingWriter(SegmentWriter):
         # Pages are numbered in the order they came: the new ones, then each merged segment's.
         sources = [self.pool.terms()]
         sources += [_segment_terms(reader, start, docmap) for reader, start, docmap in self._merged]
-        terms = _merged_terms(sources) if len(sources) > 1 else sources[0]
         # No document lengths to pass: CODEC keeps no length statistics.
-        write_terms(self.fieldwriter, self.schema, terms)
+        if len(sources) > 1:
+            write_terms(self.fieldwriter, self.schema, _merged_terms(sources))
+        elif self.pool.runs:  # spilled to disk: read back as it is written
+            write_terms(self.fieldwriter, self.schema, sources[0])
+        else:
+            write_terms_in_two(self.fieldwriter, self.schema, list(sources[0]),
+                               getattr(self.storage, "folder", None))
         self.fieldwriter.close()
 
     def commit(self, *args, **kwargs):
@@ -428,6 +440,84 @@ def write_terms(fieldwriter, schema, terms) -> None:
         fieldwriter.finish_term()
     if lastfield is not None:
         fieldwriter.finish_field()
+
+
+# A commit of new pages writes its terms in two processes when it has this many: the later
+# HELPER_SHARE of them in a forked helper, at the same time as the writer writes the others.
+HELPER_MIN_TERMS = 5000
+HELPER_SHARE = 0.55
+
+
+def write_terms_in_two(fieldwriter, schema, terms: list, folder: str | None) -> None:
+    """`write_terms`, the same bytes, the later terms written by a forked helper process into
+    temporary files (in FOLDER, beside the index) while this one writes the others, then
+    appended: the helper's postings as they are, its term infos moved by where they land."""
+    if len(terms) < HELPER_MIN_TERMS or not hasattr(os, "fork"):
+        write_terms(fieldwriter, schema, terms)
+        return
+    split = len(terms) - int(len(terms) * HELPER_SHARE)
+    for fieldname, *_ in terms:  # the numbers each field would get, written in one process
+        fieldwriter._fieldmap.setdefault(fieldname, len(fieldwriter._fieldmap))
+    with tempfile.TemporaryFile(dir=folder) as postings, tempfile.TemporaryFile(dir=folder) as infos:
+        with warnings.catch_warnings():
+            # Python 3.12 warns of forking a process with threads (the workers' pool has some):
+            # the helper runs only this module's code and the writer's, on objects of its own.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+        if pid == 0:
+            _write_helper_terms(fieldwriter, schema, terms[split:], postings, infos)
+        try:
+            write_terms(fieldwriter, schema, terms[:split])
+        except BaseException:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise
+        _, status = os.waitpid(pid, 0)
+        infos.seek(0)
+        if status:
+            reason = (infos.read().decode("utf-8", "replace")
+                      or f"exit status {os.waitstatus_to_exitcode(status)}")
+            raise ArchiveError(f"writing the index's terms in a helper process: {reason}")
+        records = marshal.load(infos)
+        base = fieldwriter._postfile.tell()
+        postings.seek(0)
+        shutil.copyfileobj(postings, fieldwriter._postfile)
+        for key, infobytes in records:
+            terminfo = W3TermInfo.from_bytes(infobytes)
+            offset, (length,) = terminfo.extent()  # from_bytes leaves the length as unpacked
+            terminfo.set_extent(base + offset, length)
+            fieldwriter._tindex.add(key, terminfo.to_bytes())
+
+
+class _TermInfoRecorder:
+    """Stands for Whoosh's term table in the helper: keeps what would be added to it."""
+
+    def __init__(self):
+        self.records = []
+
+    def add(self, key: bytes, value: bytes) -> None:
+        self.records.append((key, value))
+
+
+def _write_helper_terms(fieldwriter, schema, terms, postings, infos) -> None:
+    """In the forked helper: TERMS' postings to POSTINGS (offsets from its start), their
+    (key, term info) to INFOS, or why it failed. Never returns, and frees nothing: the
+    segment's files, inherited with what their buffers hold, must not be flushed from here."""
+    status = 1
+    try:
+        try:
+            helper = copy.copy(fieldwriter)  # the same field numbers, its own files
+            helper._postfile = StructFile(postings)
+            recorder = helper._tindex = _TermInfoRecorder()
+            write_terms(helper, schema, terms)
+            helper._postfile.flush()
+            marshal.dump(recorder.records, infos)
+            status = 0
+        except BaseException as exc:  # noqa: BLE001 - whatever it is, the writer reports it
+            infos.write(f"{type(exc).__name__}: {exc}".encode())
+        infos.flush()
+    finally:
+        os._exit(status)  # never back into the writer's code, whatever happened
 
 
 def _fill(block, ids, weights, values) -> None:

@@ -252,14 +252,16 @@ def test_a_merge_refuses_postings_out_of_order():
 
 
 @pytest.mark.parametrize("spill", [False, True], ids=["in memory", "spilled"])
-def test_terms_are_written_as_whoosh_writes_postings(spill, tmp_path):
+def test_terms_are_written_as_whoosh_writes_postings(spill, tmp_path, monkeypatch):
     """`write_terms` writes the bytes Whoosh's writer writes from the same postings one at a
-    time, for terms of one posting, of a block, and of several blocks."""
+    time, for terms of one posting, of a block, and of several blocks; and so does
+    `write_terms_in_two`, which has a helper process write the later terms."""
     from whoosh.codec.whoosh3 import W3Codec
     from whoosh.filedb.filestore import FileStorage
 
+    from archive import segments
     from archive.schema import build_schema
-    from archive.segments import TermPool, write_terms
+    from archive.segments import TermPool, write_terms, write_terms_in_two
 
     schema = build_schema()
     # Weights are 1 + page % 3: all 1, all one other weight, and mixed.
@@ -271,7 +273,8 @@ def test_terms_are_written_as_whoosh_writes_postings(spill, tmp_path):
     postings += [("lang", b"lv", page, 1.0, b"") for page in range(300)]  # no values kept
     codec = W3Codec(compression=0)
     written = {}
-    for way in ("whoosh", "terms"):
+    monkeypatch.setattr(segments, "HELPER_MIN_TERMS", 2)
+    for way in ("whoosh", "terms", "in two"):
         storage = FileStorage(str(tmp_path / way)).create()
         segment = codec.new_segment(storage, "test")
         fieldwriter = codec.field_writer(storage, segment)
@@ -282,7 +285,10 @@ def test_terms_are_written_as_whoosh_writes_postings(spill, tmp_path):
             for posting in sorted(postings, key=lambda p: p[2]):  # as pages come
                 pool.add(posting)
             assert bool(pool.runs) == spill
-            write_terms(fieldwriter, schema, pool.terms())
+            if way == "terms":
+                write_terms(fieldwriter, schema, pool.terms())
+            else:
+                write_terms_in_two(fieldwriter, schema, list(pool.terms()), storage.folder)
         fieldwriter.close()
         written[way] = {}
         for name in storage.list():
@@ -291,6 +297,7 @@ def test_terms_are_written_as_whoosh_writes_postings(spill, tmp_path):
                     written[way][name.rsplit(".", 1)[1]] = file.read()
     assert len(written["terms"]) == 2
     assert written["terms"] == written["whoosh"]
+    assert written["in two"] == written["whoosh"]
 
 
 def test_page_columns_open_without_a_pass_over_every_page(archive):
@@ -331,6 +338,38 @@ def test_a_word_is_indexed_whole_as_a_query_reads_it(archive):
     with archive.searcher() as searcher:
         assert searcher.reader().doc_frequency("exact", "İzmir".lower()) == 1
     assert search(archive, '"İzmir un"')[1] == 1
+
+
+@pytest.mark.parametrize("failure", ["raises", "is killed"])
+def test_a_helper_that_fails_leaves_the_index_as_it_was(failure, archive, monkeypatch):
+    """A commit's later terms are written by a forked helper process; if it fails, so does the
+    commit, saying why, and the index stays as it was."""
+    import os
+    import signal
+
+    from archive import segments
+
+    write(archive, doc(path="/talks/old.pdf", pages=("senas puslapis",)))
+    monkeypatch.setattr(segments, "HELPER_MIN_TERMS", 2)
+    write_terms = segments.write_terms
+
+    def failing_in_the_helper(fieldwriter, schema, terms):
+        if isinstance(fieldwriter._tindex, segments._TermInfoRecorder):
+            if failure == "is killed":
+                os.kill(os.getpid(), signal.SIGKILL)
+            raise OSError(28, "No space left on device")
+        write_terms(fieldwriter, schema, terms)
+
+    monkeypatch.setattr(segments, "write_terms", failing_in_the_helper)
+    reason = "exit status -9" if failure == "is killed" else "OSError: .*No space left"
+    with pytest.raises(ArchiveError, match=f"helper process: {reason}"):
+        write(archive, doc(path="/talks/new.pdf", pages=("naujas puslapis", "kitas žodis")))
+    assert search(archive, "naujas")[1] == 0
+    assert search(archive, "senas")[1] == 1
+    monkeypatch.setattr(segments, "write_terms", write_terms)
+    write(archive, doc(path="/talks/new.pdf", pages=("naujas puslapis", "kitas žodis")))
+    assert search(archive, "naujas")[1] == 1
+    assert search(archive, "senas")[1] == 1
 
 
 def test_a_merge_that_fails_leaves_the_index_as_it_was(archive, monkeypatch):
