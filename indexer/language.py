@@ -165,13 +165,15 @@ _FOREIGN_LETTERS = {"lv": LT_ONLY, "lt": LV_ONLY, "en": LV_ONLY | LT_ONLY | SHAR
 
 
 @lru_cache(maxsize=2)
-def _profiles(folded: bool) -> dict[str, dict[str, float]]:
-    """log P(n-gram) per language, from langdetect's profiles (character 1-3-grams counted on
-    Wikipedia), folded for text without diacritics. Each profile keeps only n-grams above a
-    count, so an n-gram it lacks gets that count: "rare here", not "impossible"."""
+def _profiles(folded: bool) -> tuple[dict[str, tuple[float, ...]], dict[int, tuple[float, ...]]]:
+    """log P(n-gram) in each language, from langdetect's profiles (character 1-3-grams counted
+    on Wikipedia), folded for text without diacritics: for each n-gram some profile has, its
+    log probability in each of LANGUAGES; and for each length, those of an n-gram no profile
+    has. Each profile keeps only n-grams above a count, so an n-gram it lacks gets that count:
+    "rare here", not "impossible"."""
     from langdetect.detector_factory import PROFILES_DIRECTORY
 
-    models = {}
+    models, floors = [], []
     for lang in LANGUAGES:
         profile = json.loads(Path(PROFILES_DIRECTORY, lang).read_text(encoding="utf-8"))
         freq: Counter[str] = Counter()
@@ -180,14 +182,16 @@ def _profiles(folded: bool) -> dict[str, dict[str, float]]:
             if 1 <= len(gram) <= 3:  # folding can merge or drop marks
                 freq[gram] += count
         totals = profile["n_words"]
-        floors = {}
+        floor = {}
         for n in (1, 2, 3):
             counts = [c for g, c in freq.items() if len(g) == n]
-            floors[n] = math.log(min(counts) / totals[n - 1])
-        model = {gram: math.log(count / totals[len(gram) - 1]) for gram, count in freq.items()}
-        model.update({("", n): floor for n, floor in floors.items()})
-        models[lang] = model
-    return models
+            floor[n] = math.log(min(counts) / totals[n - 1])
+        models.append({gram: math.log(count / totals[len(gram) - 1]) for gram, count in freq.items()})
+        floors.append(floor)
+    every = set().union(*models)
+    table = {gram: tuple(model.get(gram, floor[len(gram)]) for model, floor in zip(models, floors, strict=True))
+             for gram in every}
+    return table, {n: tuple(floor[n] for floor in floors) for n in (1, 2, 3)}
 
 
 def ngram_log_likelihood(lowered: list[str], folded: bool) -> dict[str, float]:
@@ -202,13 +206,10 @@ def ngram_log_likelihood(lowered: list[str], folded: bool) -> dict[str, float]:
 @lru_cache(maxsize=WORD_CACHE)
 def _word_log_likelihood(word: str, folded: bool) -> tuple[float, ...]:
     padded = f" {word} "
-    grams = [padded[i : i + n] for n in (1, 2, 3) for i in range(len(padded) - n + 1)]
-    grams = [gram for gram in grams if gram.strip()]
-    models = _profiles(folded)
-    return tuple(
-        sum(models[lang].get(gram, models[lang][("", len(gram))]) for gram in grams)
-        for lang in LANGUAGES
-    )
+    table, floors = _profiles(folded)
+    found = [table.get(gram) or floors[n] for n in (1, 2, 3)
+             for gram in (padded[i : i + n] for i in range(len(padded) - n + 1)) if gram.strip()]
+    return tuple(sum(column) for column in zip(*found, strict=True))
 
 
 def clear_caches() -> None:
