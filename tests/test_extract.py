@@ -145,6 +145,23 @@ def test_pdf_fonts_are_read_once_a_file_and_the_text_is_the_same(monkeypatch):
     assert len(fonts) > len(pages)  # outside the block, every page reads its fonts again
 
 
+def test_pdf_text_widths_are_pypdfs():
+    """Within `fonts_read_once` a character's width is looked up without building a list."""
+    from pypdf import PdfReader
+    from pypdf.generic._font import Font
+
+    from indexer.extract.pdf import fonts_read_once
+
+    resources = PdfReader(CORPUS / "04_Andina_informacijas_birojs.pdf").pages[0]["/Resources"]
+    fonts = [Font.from_font_resource(font.get_object()) for font in resources["/Font"].values()]
+    texts = ["", "a", "ā", " ", "\uffff", "Rīga 2024"]
+    texts += [char for font in fonts for char in list(font.character_widths)[:60]]
+    expected = [[font.get_text_width(text) for text in texts] for font in fonts]
+    assert any(width for widths in expected for width in widths)
+    with fonts_read_once():
+        assert [[font.get_text_width(text) for text in texts] for font in fonts] == expected
+
+
 def test_pdf_bad_page_loses_only_that_page(monkeypatch):
     from pypdf import PageObject
 
