@@ -229,8 +229,9 @@ def is_linguistic(text: str) -> bool:
     "ISO 9001") and names: two to four capitalised words that no dictionary lists ("Debra
     Perlingiere") are a name, one alone may be a word."""
     found = [w for w in words(text) if len(w) >= 2 and not (w.isupper() and len(w) <= 4)]
-    names = [w for w in found if w[0].isupper() and not _dictionaries_knowing(w.lower())]
-    return bool(found) and not (2 <= len(found) <= 4 and len(names) == len(found))
+    if not 2 <= len(found) <= 4:
+        return bool(found)
+    return not all(w[0].isupper() and not _dictionaries_knowing(w.lower()) for w in found)
 
 
 def page_language(text: str) -> Detection:
