@@ -263,3 +263,19 @@ def test_a_cache_folder_that_cannot_be_written_only_costs_time(tmp_path, monkeyp
     dictionary, table = _simplemma_dictionary("lv"), lemmas._load("lv")
     assert [table.get(word) for word in PROBES] == [dictionary.get(word) for word in PROBES]
     assert blocked.read_text() == "not a folder"
+
+
+def test_without_a_home_folder_the_table_is_built_and_not_kept(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from archive.analysis import lemmas
+
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(Path, "home", no_home)
+    monkeypatch.chdir(tmp_path)
+    dictionary, table = _simplemma_dictionary("lv"), lemmas._load("lv")
+    assert [table.get(word) for word in PROBES] == [dictionary.get(word) for word in PROBES]
+    assert list(tmp_path.iterdir()) == []

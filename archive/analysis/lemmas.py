@@ -61,8 +61,14 @@ def _simplemma():
     return DictionaryLookupStrategy(dictionaries), lemmatizers
 
 
-def cache_dir() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "archive"
+def cache_dir() -> Path | None:
+    """$XDG_CACHE_HOME/archive, ~/.cache/archive by default; None without a home folder."""
+    if os.environ.get("XDG_CACHE_HOME"):
+        return Path(os.environ["XDG_CACHE_HOME"], "archive")
+    try:
+        return Path.home() / ".cache" / "archive"
+    except RuntimeError:  # no HOME, and no entry in the password database
+        return None
 
 
 # Words in a block of the lookup table: a lookup finds its block by bisection, then the word
@@ -86,11 +92,12 @@ class _SavedDictionaries:
 
 def _load(lang: str) -> BlockDictionary:
     path, source = _saved_path(lang)
-    saved = _read_saved(path, source)
+    saved = _read_saved(path, source) if path else None
     if saved is not None:
         return BlockDictionary.saved(saved)
     table = BlockDictionary.of(_entries(lang))
-    _save(path, source, table.fields())
+    if path:
+        _save(path, source, table.fields())
     return table
 
 
@@ -180,9 +187,10 @@ class BlockDictionary(Mapping):
         return self._count
 
 
-def _saved_path(lang: str) -> tuple[Path, tuple]:
-    """Where LANG's table is kept, and what it was built from: the dictionary file's size and
-    time, simplemma's version, and the Python that wrote it (marshal's format is its own)."""
+def _saved_path(lang: str) -> tuple[Path | None, tuple]:
+    """Where LANG's table is kept (None: nowhere), and what it was built from: the dictionary
+    file's size and time, simplemma's version, and the Python that wrote it (marshal's format
+    is its own)."""
     import marshal
     from importlib.metadata import version
 
@@ -190,7 +198,8 @@ def _saved_path(lang: str) -> tuple[Path, tuple]:
 
     stat = (DATA_FOLDER / f"{lang}.plzma").stat()
     python = f"{sys.implementation.name}{sys.version_info[0]}{sys.version_info[1]}"
-    path = cache_dir() / f"lemmas-{lang}-simplemma{version('simplemma')}-{python}.marshal"
+    folder = cache_dir()
+    path = folder / f"lemmas-{lang}-simplemma{version('simplemma')}-{python}.marshal" if folder else None
     return path, (stat.st_size, stat.st_mtime_ns, marshal.version, FORMAT, BLOCK_WORDS)
 
 
