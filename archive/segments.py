@@ -514,6 +514,8 @@ def _write_helper_terms(fieldwriter, schema, terms, postings, infos) -> None:
             marshal.dump(recorder.records, infos)
             status = 0
         except BaseException as exc:  # noqa: BLE001 - whatever it is, the writer reports it
+            infos.seek(0)
+            infos.truncate()
             infos.write(f"{type(exc).__name__}: {exc}".encode())
         infos.flush()
     finally:

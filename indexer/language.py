@@ -188,9 +188,9 @@ def _profiles(folded: bool) -> tuple[dict[str, tuple[float, ...]], dict[int, tup
             floor[n] = math.log(min(counts) / totals[n - 1])
         models.append({gram: math.log(count / totals[len(gram) - 1]) for gram, count in freq.items()})
         floors.append(floor)
-    every = set().union(*models)
-    table = {gram: tuple(model.get(gram, floor[len(gram)]) for model, floor in zip(models, floors, strict=True))
-             for gram in every}
+    languages = list(zip(models, floors, strict=True))
+    table = {gram: tuple(model.get(gram, floor[len(gram)]) for model, floor in languages)
+             for gram in set().union(*models)}
     return table, {n: tuple(floor[n] for floor in floors) for n in (1, 2, 3)}
 
 
