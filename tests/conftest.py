@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,14 @@ def make_pptx(path: Path, slides: list[dict], author: str | None = None,
         prs.core_properties.title = title
     prs.save(str(path))
     return path
+
+
+def rewrite_zip(source: Path, target: Path, change) -> Path:
+    """A copy of the package SOURCE where CHANGE(name, data) gives each member's new data
+    (None drops it)."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            data = change(item.filename, old.read(item))
+            if data is not None:
+                new.writestr(item.filename, data)
+    return target

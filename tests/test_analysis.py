@@ -200,14 +200,18 @@ PROBES = ["pašvaldībām", "strādājošs", "nekāds", "savivaldybėse", "dirbd
 
 
 def _simplemma_dictionary(lang):
-    from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
+    from simplemma.strategies.dictionaries.dictionary_factory import (
+        DefaultDictionaryFactory,
+    )
 
     return DefaultDictionaryFactory(cache_max_size=0).get_dictionary(lang)
 
 
 @pytest.mark.parametrize("lang", ["lv", "lt", "en"])
 def test_the_lookup_table_holds_the_dictionary_and_is_read_back(lang, tmp_path, monkeypatch):
-    from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
+    from simplemma.strategies.dictionaries.dictionary_factory import (
+        DefaultDictionaryFactory,
+    )
 
     from archive.analysis import lemmas
 

@@ -1,9 +1,8 @@
 import json
 import shutil
-import zipfile
 
 import pytest
-from conftest import CORPUS, make_pptx
+from conftest import CORPUS, make_pptx, rewrite_zip
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pptx import Presentation
@@ -181,11 +180,8 @@ def test_pdf_bad_page_loses_only_that_page(monkeypatch):
 
 def test_pptx_bad_slide_loses_only_that_slide(tmp_path):
     path = make_pptx(tmp_path / "d.pptx", [{"title": f"slide {n}"} for n in (1, 2, 3)])
-    broken = tmp_path / "broken.pptx"
-    with zipfile.ZipFile(path) as package, zipfile.ZipFile(broken, "w") as copy:
-        for name in package.namelist():
-            data = package.read(name)
-            copy.writestr(name, b"<p:sld" if name == "ppt/slides/slide2.xml" else data)
+    broken = rewrite_zip(path, tmp_path / "broken.pptx",
+                         lambda name, data: b"<p:sld" if name == "ppt/slides/slide2.xml" else data)
     doc = extract(broken)
     assert [p.text for p in doc.pages] == ["slide 1", "", "slide 3"]
     assert doc.skipped_pages == (2,)
@@ -194,11 +190,8 @@ def test_pptx_bad_slide_loses_only_that_slide(tmp_path):
 def test_pptx_notes_that_do_not_parse_leave_the_slide_its_text(tmp_path):
     path = make_pptx(tmp_path / "d.pptx", [{"title": "Sveiki", "texts": ["Pirmais slaids"],
                                             "notes": "Runātāja piezīmes"}])
-    broken = tmp_path / "broken-notes.pptx"
-    with zipfile.ZipFile(path) as package, zipfile.ZipFile(broken, "w") as copy:
-        for name in package.namelist():
-            notes = name.startswith("ppt/notesSlides/notesSlide")
-            copy.writestr(name, b"<p:notes" if notes else package.read(name))
+    broken = rewrite_zip(path, tmp_path / "broken-notes.pptx", lambda name, data: (
+        b"<p:notes" if name.startswith("ppt/notesSlides/notesSlide") else data))
     assert extract(path).pages[0].text == "Sveiki\nPirmais slaids\nRunātāja piezīmes"
     doc = extract(broken)
     assert doc.pages[0].text == "Sveiki\nPirmais slaids"
@@ -273,12 +266,8 @@ def test_pptx_text_is_what_python_pptx_shapes_give(tmp_path):
 def test_pptx_reads_slides_without_parsing_the_other_parts(tmp_path):
     """A broken layout stops python-pptx from opening the package; the slides are still read."""
     path = make_pptx(tmp_path / "d.pptx", [{"title": "Sveiki"}, {"title": "Paldies"}])
-    broken = tmp_path / "broken-layout.pptx"
-    with zipfile.ZipFile(path) as package, zipfile.ZipFile(broken, "w") as copy:
-        for name in package.namelist():
-            data = package.read(name)
-            layout = name.startswith("ppt/slideLayouts/slide")
-            copy.writestr(name, b"not XML" if layout else data)
+    broken = rewrite_zip(path, tmp_path / "broken-layout.pptx", lambda name, data: (
+        b"not XML" if name.startswith("ppt/slideLayouts/slide") else data))
     doc = extract(broken)
     assert [p.text for p in doc.pages] == ["Sveiki", "Paldies"]
     assert doc.skipped_pages == ()

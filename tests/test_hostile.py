@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS, ROOT, make_pptx, rewrite_zip
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +21,6 @@ from archive import manifest
 from archive.errors import ArchiveError
 from archive.query import search
 from archive.store import Archive
-from conftest import CORPUS, ROOT, make_pptx
 from indexer.errors import ExtractionError
 from indexer.extract import extract
 from indexer.pipeline import index_paths
@@ -33,17 +33,6 @@ from indexer.workers import (
 )
 
 PDF = CORPUS / "16_Cacka_Rotko_centrs.pdf"  # 12 pages
-
-
-def rewrite_zip(source: Path, target: Path, change) -> Path:
-    """A copy of the package SOURCE where CHANGE(name, data) gives each member's new data
-    (None drops it)."""
-    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
-        for item in old.infolist():
-            data = change(item.filename, old.read(item))
-            if data is not None:
-                new.writestr(item.filename, data)
-    return target
 
 
 def encrypted_pdf(target: Path, user_password: str) -> Path:
