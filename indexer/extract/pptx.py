@@ -188,10 +188,8 @@ def _shape_texts(shapes) -> list[str]:
             texts += _shape_texts(_shapes(shape))
         elif shape.tag == _FRAME:
             data = shape.find(_GRAPHIC_DATA)
-            if data is not None and data.get("uri") == _TABLE_DATA:
-                table = data.find(_TABLE)
-            else:
-                table = None
+            is_table = data is not None and data.get("uri") == _TABLE_DATA
+            table = data.find(_TABLE) if is_table else None
             if table is not None:
                 texts += [_frame_text(cell.txBody) for row in table.tr_lst for cell in row.tc_lst
                           if not cell.is_spanned]
@@ -205,10 +203,15 @@ def _frame_text(body) -> str:
     return "" if body is None else "\n".join(paragraph.text for paragraph in body.p_lst)
 
 
+def _properties(shape, tag):
+    """The element TAG (`p:cNvPr`, `p:nvPr`) of the shape's non-visual properties, its first
+    child, as python-pptx finds it (`./*[1]/TAG`); None without one."""
+    return shape[0].find(tag) if len(shape) else None
+
+
 def _placeholder(shape):
     """The shape's `p:ph`, where python-pptx looks for it (`./*[1]/p:nvPr/p:ph`)."""
-    properties = shape[0] if len(shape) else None
-    nv = properties.find(_NV_PR) if properties is not None else None
+    nv = _properties(shape, _NV_PR)
     return nv.find(_PH) if nv is not None else None
 
 
@@ -223,8 +226,7 @@ def _placeholder_type(shape) -> str | None:
 
 
 def _shape_id(shape) -> str | None:
-    properties = shape[0] if len(shape) else None
-    c_nv_pr = properties.find(_C_NV_PR) if properties is not None else None
+    c_nv_pr = _properties(shape, _C_NV_PR)
     return c_nv_pr.get("id") if c_nv_pr is not None else None
 
 
