@@ -283,3 +283,25 @@ def test_without_a_home_folder_the_table_is_built_and_not_kept(tmp_path, monkeyp
     dictionary, table = _simplemma_dictionary("lv"), lemmas._load("lv")
     assert [table.get(word) for word in PROBES] == [dictionary.get(word) for word in PROBES]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_two_installations_of_one_simplemma_share_a_table(tmp_path, monkeypatch):
+    """A table is kept by its dictionary file's content, not the file's time (an installation's
+    time): two environments would otherwise each build it again over the other's."""
+    import os
+
+    from simplemma.strategies.dictionaries import dictionary_factory
+
+    from archive.analysis import lemmas
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    here = lemmas._saved_path("lv")
+    other = tmp_path / "other-installation"
+    other.mkdir()
+    copy = other / "lv.plzma"
+    copy.write_bytes((dictionary_factory.DATA_FOLDER / "lv.plzma").read_bytes())
+    os.utime(copy, (1, 1))
+    monkeypatch.setattr(dictionary_factory, "DATA_FOLDER", other)
+    assert lemmas._saved_path("lv") == here
+    copy.write_bytes(copy.read_bytes()[:-1] + b"\x00")  # another dictionary
+    assert lemmas._saved_path("lv")[1] != here[1]

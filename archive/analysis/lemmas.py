@@ -4,7 +4,7 @@ Nothing on the search path calls this module: queries use the rule-based keys an
 own vocabulary.
 
 simplemma's dictionaries (Latvian, Lithuanian and English: 725k words) are looked up in tables
-of our own (`BlockDictionary`), built from them on a machine's first index run (0.5 s) and kept
+of our own (`BlockDictionary`), built from them on a machine's first index run (0.6 s) and kept
 in the user's cache folder ($XDG_CACHE_HOME/archive, ~/.cache/archive by default; 16 MB), from
 which a run loads them in 0.07 s; a missing, stale or unreadable copy is built again.
 """
@@ -141,11 +141,11 @@ class BlockDictionary(Mapping):
         entries = iter(entries)
         while block := list(islice(entries, BLOCK_WORDS)):
             firsts.append(block[0][0])
-            keys += [key + b"\n" for key, _ in block]
-            values += [value + b"\n" for _, value in block]
-            # where the block's first word's line starts, and its first lemma
-            key_starts.append(key_starts[-1] + sum(len(key) + 1 for key, _ in block))
-            value_starts.append(value_starts[-1] + sum(len(value) + 1 for _, value in block))
+            keys.append(b"".join(key + b"\n" for key, _ in block))
+            values.append(b"".join(value + b"\n" for _, value in block))
+            # where the next block's first word's line starts, and its first lemma
+            key_starts.append(key_starts[-1] + len(keys[-1]))
+            value_starts.append(value_starts[-1] + len(values[-1]))
             count += len(block)
         return cls(firsts, b"".join(keys), key_starts, b"".join(values), value_starts, count)
 
@@ -189,18 +189,20 @@ class BlockDictionary(Mapping):
 
 def _saved_path(lang: str) -> tuple[Path | None, tuple]:
     """Where LANG's table is kept (None: nowhere), and what it was built from: the dictionary
-    file's size and time, simplemma's version, and the Python that wrote it (marshal's format
-    is its own)."""
+    file's content (two installations of one simplemma share a table; its file's time would
+    differ, and each would build the table again over the other's), and the Python that wrote
+    it (marshal's format is its own)."""
+    import hashlib
     import marshal
     from importlib.metadata import version
 
     from simplemma.strategies.dictionaries.dictionary_factory import DATA_FOLDER
 
-    stat = (DATA_FOLDER / f"{lang}.plzma").stat()
+    content = hashlib.blake2b((DATA_FOLDER / f"{lang}.plzma").read_bytes(), digest_size=16)
     python = f"{sys.implementation.name}{sys.version_info[0]}{sys.version_info[1]}"
     folder = cache_dir()
     path = folder / f"lemmas-{lang}-simplemma{version('simplemma')}-{python}.marshal" if folder else None
-    return path, (stat.st_size, stat.st_mtime_ns, marshal.version, FORMAT, BLOCK_WORDS)
+    return path, (content.hexdigest(), marshal.version, FORMAT, BLOCK_WORDS)
 
 
 def _read_saved(path: Path, source: tuple) -> tuple | None:
