@@ -409,7 +409,8 @@ def detect(text: str | None, as_json: bool) -> None:
     """Print the language of TEXT (lv, lt, en or none) and a confidence from 0 to 1.
 
     The detector the indexer uses for a page: letters only one language has, function words,
-    the Latvian, Lithuanian and English dictionaries and a character n-gram model, weighed
+    how often each language uses each word (wordfreq's lists, then the Latvian, Lithuanian and
+    English dictionaries) and, for words none of them knows, a character n-gram model, weighed
     together. "none" means no linguistic text: only numbers, a URL or a few names. Without
     TEXT, reads standard input and prints one result per line (with --json, one JSON object
     per line).

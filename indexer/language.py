@@ -5,11 +5,15 @@ Evidence, all of it weighed together:
   č š ž ū, English none of them);
 - function words, the closed-class words of each language's grammar;
 - web and e-mail addresses in the .lv or .lt domain;
-- which language's dictionary knows each word (simplemma's, loaded for indexing anyway);
-- a character n-gram model (naive Bayes over langdetect's Lithuanian, Latvian and English
-  profiles; deterministic, so the same text always gets the same answer), folded for text
-  without diacritics, since Latvian stripped of its diacritics otherwise reads as Lithuanian.
-  langdetect's own detector is left out: on a few words it is confidently wrong too often.
+- how often each language uses each word (wordfreq's lists), and for a word rarer than the
+  lists go, which language's dictionary knows it (simplemma's, loaded for indexing anyway);
+- for words neither lists nor dictionaries know, a character n-gram model (naive Bayes over
+  langdetect's Lithuanian, Latvian and English profiles; deterministic, so the same text always
+  gets the same answer), folded for text without diacritics, since Latvian stripped of its
+  diacritics otherwise reads as Lithuanian. A word the lexicons know is judged by them alone:
+  its letters would count it twice, and for a short word ("aha", "ha") they are the weaker
+  evidence. langdetect's own detector is left out: on a few words it is confidently wrong too
+  often.
 
 A text with no words (numbers, a URL, initials) has no language; any other text gets the
 likeliest. A page of nothing but names (capitalised words no dictionary knows) has none either,
@@ -29,6 +33,7 @@ from pathlib import Path
 
 from archive.analysis import LANGUAGES
 from archive.text import WORD_CACHE, fold
+from indexer import word_frequencies
 from indexer.model import Page
 
 _URL = re.compile(r"\S+://\S+|www\.\S+|\S+@\S+")
@@ -74,11 +79,12 @@ _FUNCTION_FOLDED = _weights({lang: fold(words) for lang, words in FUNCTION_WORDS
 # Weights of the evidence, in units of one function word. Chosen on the development data's
 # short texts (bench/langid.py); longer texts are decided by any reasonable weights.
 LETTER = 2.0  # a letter only one language has
-DICTIONARY = 1.2  # a word one dictionary lists
+LEXICON = 1.6  # a word used ten times as often in one language as in another
+LEXICON_MOST = 2  # factors of ten a word can weigh: a name or loan word alone should not decide
 NGRAMS = 0.1  # the character n-gram log-likelihood, relative to the likeliest language
-ASCII_PRIOR = 0.4  # English, for a few words with nothing Latvian or Lithuanian about them
+ASCII_PRIOR = 0.6  # English, for a few words with nothing Latvian or Lithuanian about them
 DOMAIN = 1.0  # an address in the .lv or .lt domain
-# Words looked up in the dictionaries and the n-gram model: enough to decide any text, so a
+# Words looked up in the lexicons and the n-gram model: enough to decide any text, so a
 # long page costs no more than a slide.
 SAMPLE_WORDS = 20
 
@@ -128,25 +134,50 @@ def detect(text: str) -> Detection:
         scores[domain.lower()] += DOMAIN
     function = _FUNCTION_FOLDED if bare else _FUNCTION
     baltic = False  # something only Latvian or Lithuanian has
+    unknown = []  # words no lexicon knows
     for n, word in enumerate(lowered):
         for lang, weight in function.get(word, {}).items():
             scores[lang] += weight
             baltic |= lang != "en"
         if n >= SAMPLE_WORDS:
             continue
+        usage = word_usage(word, bare)
+        if usage is None:
+            unknown.append(word)
+            continue
+        top = max(usage)
+        for lang, value in zip(LANGUAGES, usage, strict=True):
+            scores[lang] += LEXICON * max(value - top, -LEXICON_MOST)
         owners = _dictionaries_knowing(word)
-        for lang in owners:
-            scores[lang] += DICTIONARY / len(owners)
         baltic |= bool(owners) and "en" not in owners
     if bare and not baltic and len(found) <= 3:
         scores["en"] += ASCII_PRIOR
-    likelihood = ngram_log_likelihood(lowered, folded=bare)
+    likelihood = ngram_log_likelihood(unknown, folded=bare)
     top = max(likelihood.values())
     for lang, value in likelihood.items():
         scores[lang] += NGRAMS * (value - top)
     (best, first), (_, second) = scores.most_common(2)
     confidence = 1 / (1 + math.exp(-(first - second)))
     return Detection(best, round(confidence, 3))
+
+
+# What each language's use of a word is taken to be where wordfreq's list lacks it (it lists
+# words used once in a million or more: Zipf 3): a tenth of that where the language's
+# dictionary lists the word, and a thirtieth of that again where it does not.
+IN_DICTIONARY = 2.0
+IN_NEITHER = 0.5
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def word_usage(word: str, folded: bool) -> tuple[float, ...] | None:
+    """log10 of how often each of LANGUAGES uses WORD (lower-cased) in a billion words; None if
+    no language's list or dictionary knows it. FOLDED: WORD is written without diacritics."""
+    listed = word_frequencies.zipf(word, folded)
+    owners = _dictionaries_knowing(word)
+    if not owners and all(value is None for value in listed):
+        return None
+    return tuple(value if value is not None else IN_DICTIONARY if lang in owners else IN_NEITHER
+                 for lang, value in zip(LANGUAGES, listed, strict=True))
 
 
 @lru_cache(maxsize=WORD_CACHE)
@@ -216,6 +247,8 @@ def clear_caches() -> None:
     """Forget the words seen so far (for timing); the dictionaries stay loaded."""
     _word_log_likelihood.cache_clear()
     _dictionaries_knowing.cache_clear()
+    word_usage.cache_clear()
+    word_frequencies.zipf.cache_clear()
     words.cache_clear()
 
 

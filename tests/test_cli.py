@@ -191,8 +191,8 @@ def test_search_does_not_import_extraction_libraries_the_lemma_dictionary_or_the
         f"main(['--index', {str(corpus_index)!r}, 'search', 'LEAN', '--json'],"
         " standalone_mode=False)\n"
         "heavy = sorted(m for m in ('pypdf', 'pptx', 'langdetect', 'indexer', 'simplemma',"
-        " 'urllib.request', 'asyncio', 'whoosh.lang.morph_en', 'whoosh.writing', 'logging',"
-        " 'dataclasses')"
+        " 'wordfreq', 'urllib.request', 'asyncio', 'whoosh.lang.morph_en', 'whoosh.writing',"
+        " 'logging', 'dataclasses')"
         " if m in sys.modules)\n"
         "print('HEAVY', heavy, file=sys.stderr)\n"
     )

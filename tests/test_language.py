@@ -3,6 +3,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from archive.analysis import LANGUAGES
 from archive.text import fold
 from cli import main
 from conftest import make_pptx
@@ -38,12 +39,61 @@ SHORT_TITLES = [
     ("en", "Lessons learned"),
     ("en", "Thank you!"),
     ("en", "Customer service"),
+    # Words both Baltic languages write, or that lose what told them apart with their
+    # diacritics: how often each language uses them decides.
+    ("lv", "Jauki!"),  # Lithuanian "jauki" (cosy) is rarer
+    ("lv", "Tu esi"),
+    ("lt", "Tuo metu"),
+    ("lv", "Kontakti"),  # Lithuanian has "kontaktai"
+    ("lv", "Mhm, labi."),
+    ("lv", "projekta merki"),
+    ("lv", "situacijas analize"),
+    ("lt", "aciu uz demesi"),
+    ("lt", "ivadas"),
 ]
 
 
 @pytest.mark.parametrize("lang, title", SHORT_TITLES, ids=[t for _, t in SHORT_TITLES])
 def test_short_titles(lang, title):
     assert detect(title).lang == lang
+
+
+def test_word_frequencies_are_wordfreqs_lists(tmp_path, monkeypatch):
+    import math
+    from pathlib import Path
+
+    import wordfreq
+
+    from indexer import word_frequencies
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    word_frequencies._table.cache_clear()
+    word_frequencies.zipf.cache_clear()
+    listed = {lang: wordfreq.get_frequency_dict(lang, "small") for lang in LANGUAGES}
+    probes = {word for words in listed.values() for word in list(words)[::211]
+              if word.isalpha()} | {"aha", "kontakti", "kontaktai", "xyzzyq"}
+
+    def expected(word):
+        return tuple(round(math.log10(listed[lang][word]) + 9, 2) if word in listed[lang] else None
+                     for lang in LANGUAGES)
+
+    assert {word: word_frequencies.zipf(word, False) for word in probes} == \
+        {word: expected(word) for word in probes}
+    aciu = sum(frequency for word, frequency in listed["lt"].items() if fold(word) == "aciu")
+    assert aciu > listed["lt"]["ačiū"]  # "ačiū", "aciu", "ačiu", ...
+    assert word_frequencies.zipf("aciu", True)[1] == round(math.log10(aciu) + 9, 2)
+    assert word_frequencies.zipf("ačiū", True) == word_frequencies.NOWHERE  # folded words only
+    assert word_frequencies.list_path("lt") == Path(wordfreq.available_languages("small")["lt"])
+    assert len(list(tmp_path.glob("archive/frequencies-*.marshal"))) == 2
+
+    def read_again(*args):
+        raise AssertionError("built again instead of read")
+
+    monkeypatch.setattr(wordfreq, "get_frequency_dict", read_again)
+    word_frequencies._table.cache_clear()
+    word_frequencies.zipf.cache_clear()
+    assert {word: word_frequencies.zipf(word, False) for word in probes} == \
+        {word: expected(word) for word in probes}
 
 
 @pytest.mark.parametrize(

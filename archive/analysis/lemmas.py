@@ -16,7 +16,7 @@ import sys
 import unicodedata
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache, lru_cache
 from itertools import islice
 from pathlib import Path
@@ -91,14 +91,32 @@ class _SavedDictionaries:
 
 
 def _load(lang: str) -> BlockDictionary:
-    path, source = _saved_path(lang)
+    return saved_table(*_saved_path(lang), lambda: _entries(lang))
+
+
+def saved_table(path: Path | None, source: tuple,
+                entries: Callable[[], Iterable[tuple[bytes, bytes]]]) -> BlockDictionary:
+    """The table of ENTRIES(), kept at PATH (from `table_path`): read from there if it was built
+    from SOURCE, else built and saved there."""
     saved = _read_saved(path, source) if path else None
     if saved is not None:
         return BlockDictionary.saved(saved)
-    table = BlockDictionary.of(_entries(lang))
+    table = BlockDictionary.of(entries())
     if path:
         _save(path, source, table.fields())
     return table
+
+
+def table_path(name: str, source: tuple) -> tuple[Path | None, tuple]:
+    """Where the table NAME is kept in the cache folder (None: nowhere), and what says whether a
+    saved copy is current: SOURCE, what its entries are read from, and the formats it was
+    written in (marshal's is the Python's own)."""
+    import marshal
+
+    python = f"{sys.implementation.name}{sys.version_info[0]}{sys.version_info[1]}"
+    folder = cache_dir()
+    path = folder / f"{name}-{python}.marshal" if folder else None
+    return path, (*source, marshal.version, FORMAT, BLOCK_WORDS)
 
 
 def _entries(lang: str) -> Iterable[tuple[bytes, bytes]]:
@@ -188,21 +206,16 @@ class BlockDictionary(Mapping):
 
 
 def _saved_path(lang: str) -> tuple[Path | None, tuple]:
-    """Where LANG's table is kept (None: nowhere), and what it was built from: the dictionary
-    file's content (two installations of one simplemma share a table; its file's time would
-    differ, and each would build the table again over the other's), and the Python that wrote
-    it (marshal's format is its own)."""
+    """Where LANG's table is kept, keyed by the dictionary file's content: two installations of
+    one simplemma share a table (its file's time would differ, and each would build the table
+    again over the other's)."""
     import hashlib
-    import marshal
     from importlib.metadata import version
 
     from simplemma.strategies.dictionaries.dictionary_factory import DATA_FOLDER
 
     content = hashlib.blake2b((DATA_FOLDER / f"{lang}.plzma").read_bytes(), digest_size=16)
-    python = f"{sys.implementation.name}{sys.version_info[0]}{sys.version_info[1]}"
-    folder = cache_dir()
-    path = folder / f"lemmas-{lang}-simplemma{version('simplemma')}-{python}.marshal" if folder else None
-    return path, (content.hexdigest(), marshal.version, FORMAT, BLOCK_WORDS)
+    return table_path(f"lemmas-{lang}-simplemma{version('simplemma')}", (content.hexdigest(),))
 
 
 def _read_saved(path: Path, source: tuple) -> tuple | None:
