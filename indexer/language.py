@@ -248,7 +248,6 @@ def clear_caches() -> None:
     _word_log_likelihood.cache_clear()
     _dictionaries_knowing.cache_clear()
     word_usage.cache_clear()
-    word_frequencies.zipf.cache_clear()
     words.cache_clear()
 
 

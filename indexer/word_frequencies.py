@@ -12,23 +12,23 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 from archive.analysis import LANGUAGES
 from archive.analysis.lemmas import BlockDictionary, saved_table, table_path
-from archive.text import WORD_CACHE, fold
+from archive.text import fold
 
 LIST = "small"
 _WORD = re.compile(r"[^\W\d_]+")  # the detector's words: letters only
 
 
-@lru_cache(maxsize=WORD_CACHE)
 def zipf(word: str, folded: bool) -> tuple[float | None, ...]:
     """For each of LANGUAGES, log10 of how often it uses WORD (lower-cased) in a billion words
     (wordfreq's Zipf scale: 3 once in a million words, "the" 7.7), or None where WORD is rarer
     than that or not a word of it. FOLDED: WORD has no diacritics, and counts every word that
-    folds to it ("aciu": "ačiū" and "aciu")."""
+    folds to it ("aciu": "ačiū" and "aciu"). Not cached: the detector caches what it makes of
+    it."""
     values = _table(folded).get(word)
     if values is None:
         return NOWHERE
