@@ -141,15 +141,14 @@ def detect(text: str) -> Detection:
             baltic |= lang != "en"
         if n >= SAMPLE_WORDS:
             continue
-        usage = word_usage(word, bare)
-        if usage is None:
+        evidence = _lexical_evidence(word, bare)
+        if evidence is None:
             unknown.append(word)
             continue
-        top = max(usage)
-        for lang, value in zip(LANGUAGES, usage, strict=True):
-            scores[lang] += LEXICON * max(value - top, -LEXICON_MOST)
-        owners = _dictionaries_knowing(word)
-        baltic |= bool(owners) and "en" not in owners
+        weights, only_baltic = evidence
+        for lang, weight in zip(LANGUAGES, weights, strict=True):
+            scores[lang] += weight
+        baltic |= only_baltic
     if bare and not baltic and len(found) <= 3:
         scores["en"] += ASCII_PRIOR
     likelihood = ngram_log_likelihood(unknown, folded=bare)
@@ -169,6 +168,18 @@ IN_NEITHER = 0.5
 
 
 @lru_cache(maxsize=WORD_CACHE)
+def _lexical_evidence(word: str, folded: bool) -> tuple[tuple[float, ...], bool] | None:
+    """What WORD weighs for each of LANGUAGES by how often each uses it, and whether only a
+    Baltic dictionary lists it; None if no lexicon knows it."""
+    usage = word_usage(word, folded)
+    if usage is None:
+        return None
+    top = max(usage)
+    owners = _dictionaries_knowing(word)
+    return (tuple(LEXICON * max(value - top, -LEXICON_MOST) for value in usage),
+            bool(owners) and "en" not in owners)
+
+
 def word_usage(word: str, folded: bool) -> tuple[float, ...] | None:
     """log10 of how often each of LANGUAGES uses WORD (lower-cased) in a billion words; None if
     no language's list or dictionary knows it. FOLDED: WORD is written without diacritics."""
@@ -247,7 +258,7 @@ def clear_caches() -> None:
     """Forget the words seen so far (for timing); the dictionaries stay loaded."""
     _word_log_likelihood.cache_clear()
     _dictionaries_knowing.cache_clear()
-    word_usage.cache_clear()
+    _lexical_evidence.cache_clear()
     words.cache_clear()
 
 
