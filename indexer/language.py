@@ -236,6 +236,13 @@ def _profiles(folded: bool) -> tuple[dict[str, tuple[float, ...]], dict[int, tup
     return table, {n: tuple(floor[n] for floor in floors) for n in (1, 2, 3)}
 
 
+def load_profiles() -> None:
+    """Read the n-gram profiles now, which only a word no lexicon knows needs: the indexer does
+    before its workers fork, so that they share one copy."""
+    for folded in (False, True):
+        _profiles(folded)
+
+
 def ngram_log_likelihood(lowered: list[str], folded: bool) -> dict[str, float]:
     """log P(words | language) under a character 1-3-gram model (naive Bayes)."""
     totals = dict.fromkeys(LANGUAGES, 0.0)

@@ -29,7 +29,7 @@ from archive.store import WRITER_MB, Archive, rebuilding
 from indexer.catalog import CatalogEntry, load_catalog
 from indexer.errors import CatalogError, ExtractionError
 from indexer.extract import extract, one_line
-from indexer.language import tag_pages
+from indexer.language import load_profiles, tag_pages
 from indexer.model import Document, Page
 from indexer.plan import Plan, Seen, make_plan
 from indexer.speakers import tag_speaker
@@ -440,6 +440,7 @@ def _data_shared_with_workers(needed: bool):
                        ("municipal cooperation", "en"), ("pasvaldibu sadarbiba", "lv")):
         tag_pages([Page(1, text)])
         page_terms(text, lang)
+    load_profiles()  # which these pages' words, all in the lexicons, do not need
     gc.freeze()
     try:
         yield

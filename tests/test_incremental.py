@@ -181,6 +181,18 @@ def test_a_run_leaves_the_garbage_collector_as_it_found_it(folder, tmp_path):
     assert gc.get_freeze_count() == 0
 
 
+def test_what_the_workers_share_is_read_before_they_start():
+    from archive.analysis import lemmas
+    from indexer import language, word_frequencies
+
+    for cached in (language._profiles, word_frequencies._table, lemmas._simplemma):
+        cached.cache_clear()
+    with pipeline._data_shared_with_workers(needed=True):
+        assert language._profiles.cache_info().currsize == 2  # with and without diacritics
+        assert word_frequencies._table.cache_info().currsize == 2
+        assert lemmas._simplemma.cache_info().currsize == 1
+
+
 def test_a_batch_is_committed_before_the_writers_buffer_fills(folder, tmp_path, monkeypatch):
     monkeypatch.setattr(pipeline, "BATCH_MB", 0.001)  # less than any one file's postings
     saved = []
