@@ -5,6 +5,8 @@ import json
 import os
 import shutil
 import signal
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -14,7 +16,7 @@ from archive import manifest
 from archive.query import search
 from archive.store import Archive
 from cli import main
-from conftest import CORPUS
+from conftest import CORPUS, ROOT
 from indexer.pipeline import index_paths
 
 FILES = ["16_Cacka_Rotko_centrs.pdf", "05_Kozlova_ISO_standarti.pdf",
@@ -182,15 +184,16 @@ def test_a_run_leaves_the_garbage_collector_as_it_found_it(folder, tmp_path):
 
 
 def test_what_the_workers_share_is_read_before_they_start():
-    from archive.analysis import lemmas
-    from indexer import language, word_frequencies
-
-    for cached in (language._profiles, word_frequencies._table, lemmas._simplemma):
-        cached.cache_clear()
-    with pipeline._data_shared_with_workers(needed=True):
-        assert language._profiles.cache_info().currsize == 2  # with and without diacritics
-        assert word_frequencies._table.cache_info().currsize == 2
-        assert lemmas._simplemma.cache_info().currsize == 1
+    code = (
+        "from archive.analysis import lemmas\n"
+        "from indexer import language, pipeline, word_frequencies\n"
+        "with pipeline._data_shared_with_workers(needed=True):\n"
+        "    print(language._profiles.cache_info().currsize,"
+        " word_frequencies._table.cache_info().currsize, lemmas._simplemma.cache_info().currsize)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, check=True)
+    assert result.stdout.split() == ["2", "2", "1"]  # with and without diacritics; one lemmatizer
 
 
 def test_a_batch_is_committed_before_the_writers_buffer_fills(folder, tmp_path, monkeypatch):
