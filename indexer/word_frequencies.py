@@ -3,8 +3,8 @@
 Wikipedia, news and web text). "tu" and "esi" are both Latvian and Lithuanian, but more often
 Latvian; "metu" more often Lithuanian; "aha" and "mhm" are what Latvian subtitles write.
 
-The lists are looked up in tables like the lemma dictionaries' (`BlockDictionary`), built from
-wordfreq's on a machine's first run and kept in the same cache folder.
+The lists are looked up in tables like the lemma dictionaries' (`archive.analysis.tables`),
+built from wordfreq's on a machine's first run and kept in the same cache folder.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from archive.analysis import LANGUAGES
-from archive.analysis.lemmas import BlockDictionary, saved_table, table_path
+from archive.analysis.tables import BlockDictionary, saved_table, table_path
 from archive.text import fold
 
 LIST = "small"

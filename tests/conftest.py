@@ -19,8 +19,8 @@ def catalog_rows() -> list[dict]:
 
 @pytest.fixture(scope="session", autouse=True)
 def _cache_folder(tmp_path_factory):
-    """The indexer's cache folder (the lemma dictionaries' tables) in the session's temporary
-    folder, not the user's."""
+    """The indexer's cache folder (the lemma dictionaries' and word frequencies' tables) in the
+    session's temporary folder, not the user's."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
         yield

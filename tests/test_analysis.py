@@ -237,7 +237,7 @@ def test_the_lookup_table_holds_the_dictionary_and_is_read_back(lang, tmp_path, 
 
 
 def test_a_broken_or_stale_table_is_built_again(tmp_path, monkeypatch):
-    from archive.analysis import lemmas
+    from archive.analysis import lemmas, tables
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     def answers():
@@ -252,10 +252,10 @@ def test_a_broken_or_stale_table_is_built_again(tmp_path, monkeypatch):
         assert answers() == expected
         assert saved.stat().st_size == size  # saved again, whole
     path, source = lemmas._saved_path("lv")
-    lemmas._save(path, (0, 0, 0), lemmas._read_saved(path, source))  # another dictionary file's
-    assert lemmas._read_saved(path, source) is None
+    tables._save(path, (0, 0, 0), tables._read_saved(path, source))  # another dictionary file's
+    assert tables._read_saved(path, source) is None
     assert answers() == expected
-    assert lemmas._read_saved(path, source) is not None
+    assert tables._read_saved(path, source) is not None
 
 
 def test_a_cache_folder_that_cannot_be_written_only_costs_time(tmp_path, monkeypatch):
