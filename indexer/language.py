@@ -39,7 +39,7 @@ from indexer.model import Page
 _URL = re.compile(r"\S+://\S+|www\.\S+|\S+@\S+")
 # A web or e-mail address in a country's domain ("www.rezekne.lv", "info@vilnius.lt").
 _COUNTRY_DOMAIN = re.compile(r"[\w-]\.(lv|lt)\b(?![\w-]|\.\w)", re.IGNORECASE)
-_WORD = re.compile(r"[^\W\d_]+")
+WORD_PATTERN = re.compile(r"[^\W\d_]+")  # a word, as the detector reads one: letters only
 
 LV_ONLY = frozenset("āēīģķļņ")
 LT_ONLY = frozenset("ąęėįų")
@@ -104,7 +104,7 @@ def words(text: str) -> tuple[str, ...]:
     # The address pattern tries every position of the text: only text with an address pays it.
     if "://" in text or "www." in text or "@" in text:
         text = _URL.sub(" ", text)
-    return tuple(_WORD.findall(text))
+    return tuple(WORD_PATTERN.findall(text))
 
 
 def detect(text: str) -> Detection:
@@ -116,7 +116,7 @@ def detect(text: str) -> Detection:
     # needs them all.
     found = words(text)
     if not any(len(word) >= 2 for word in found):
-        every = _WORD.findall(text)
+        every = WORD_PATTERN.findall(text)
         if not any(len(word) >= 2 for word in every):
             return Detection(None, 0.0)
         found = found or every

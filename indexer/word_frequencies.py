@@ -10,7 +10,6 @@ built from wordfreq's on a machine's first run and kept in the same cache folder
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -20,7 +19,6 @@ from archive.analysis.tables import BlockDictionary, saved_table, table_path
 from archive.text import fold
 
 LIST = "small"
-_WORD = re.compile(r"[^\W\d_]+")  # the detector's words: letters only
 
 
 def zipf(word: str, folded: bool) -> tuple[float | None, ...]:
@@ -67,10 +65,12 @@ def _entries(folded: bool) -> Iterable[tuple[bytes, bytes]]:
     """(word, its Zipf values in LANGUAGES to two decimals) in UTF-8, sorted by word."""
     from wordfreq import get_frequency_dict, get_frequency_list
 
+    from indexer.language import WORD_PATTERN  # (it imports this module)
+
     frequencies: dict[str, list[float]] = {}
     for n, lang in enumerate(LANGUAGES):
         for word, frequency in get_frequency_dict(lang, LIST).items():
-            if _WORD.fullmatch(word):
+            if WORD_PATTERN.fullmatch(word):  # a word the detector can meet
                 key = fold(word) if folded else word
                 frequencies.setdefault(key, [0.0] * len(LANGUAGES))[n] += frequency
     # wordfreq keeps what it read; a run that builds the tables should not fork its workers
