@@ -380,12 +380,21 @@ def _highlight(snippet, color: bool) -> str:
 @click.argument("text", required=False)
 @click.option("--lang", type=click.Choice(LANGUAGES), required=True, help="The text's language.")
 @json_option
-def analyze(text: str | None, lang: str, as_json: bool) -> None:
-    """Print the index keys of TEXT, as indexing in LANG makes them.
+@click.pass_obj
+def analyze(obj: dict, text: str | None, lang: str, as_json: bool) -> None:
+    """Print, for each word of TEXT, the keys a page in LANG is indexed under and the keys a
+    search for the word looks for, like Elasticsearch's _analyze.
 
-    Each word's key is shared by its inflected forms; it is what a page's words are found by.
-    Without TEXT, reads standard input and prints one line of space-separated keys per input
-    line, in order (with --json, one JSON list per line).
+    The forms of one word share a key ("pašvaldībām" and "pašvaldība": pašvaldīb#a). A search
+    looks in each language the word can be a word of; a verb's key has ~ (~s reflexive), an
+    adverb's ends in +, and a word keyed as spelled in = (words of three letters or fewer, and
+    words that do not inflect); after # the ending of the dictionary's lemma, whose root alone
+    (before #) is how forms the dictionary does not list are found; "a|b": a word with two
+    keys. An acronym or a short word typed is looked for as spelled.
+    "folded" keys are reached only through missing diacritics. The query side uses the
+    index's vocabulary and dictionaries when there is an index (see --index). Without TEXT,
+    reads standard input, each line in turn (with --json, one JSON list per line: token,
+    start, end, index, and query: literal, keys and folded by language).
 
     \b
     Examples:
@@ -393,13 +402,41 @@ def analyze(text: str | None, lang: str, as_json: bool) -> None:
       archive analyze --lang lt < words.txt
     """
     from archive.analysis import analyze as keys_of
+    from archive.errors import ArchiveError
+    from archive.query import query_keys
+    from archive.store import Archive
 
-    for line in _lines(text):
-        result = keys_of(line, lang)
-        if as_json:
-            click.echo(json.dumps([item.to_dict() for item in result], ensure_ascii=False))
-        else:
-            click.echo(" ".join(item.key for item in result))
+    try:
+        archive = Archive.open(obj["index_dir"])
+    except ArchiveError:
+        archive = None  # no index (yet): what the rules and dictionaries make of the words
+    try:
+        for line in _lines(text):
+            rows = []
+            for item in keys_of(line, lang):
+                typed = line[item.start : item.end]
+                rows.append((item, query_keys(archive, item.token, typed)))
+            if as_json:
+                click.echo(json.dumps([
+                    {"token": item.token, "start": item.start, "end": item.end,
+                     "index": list(item.keys), "query": asked.to_dict()} for item, asked in rows
+                ], ensure_ascii=False))
+            else:
+                width = max((len(item.token) for item, _ in rows), default=0)
+                for item, asked in rows:
+                    click.echo(f"{item.token:{width}}  index {'|'.join(item.keys):14} "
+                               f"query {_asked(asked)}")
+    finally:
+        if archive is not None:
+            archive.close()
+
+
+def _asked(asked) -> str:
+    if asked.literal:
+        return "as spelled"
+    parts = [f"{lang} {'|'.join(keys)}" for lang, keys in asked.keys.items()]
+    parts += [f"{lang} folded {'|'.join(keys)}" for lang, keys in asked.folded.items()]
+    return ", ".join(parts) or "as spelled"
 
 
 @main.command()
@@ -479,9 +516,10 @@ def show(obj: dict, spec: str, as_json: bool) -> None:
     if not pages:
         raise click.ClickException(f"{spec} is not in the index (see `archive stats`)")
     first = pages[0]
-    meta = {k: first.get(k) for k in ("path", "format", "title", "speaker", "speaker_source",
-                                      "speaker_confidence", "speaker_spellings", "doc_lang",
-                                      "languages", "event", "date", "pages", "talk")}
+    meta = {k: first.get(k) for k in ("path", "format", "title", "catalog_title", "speaker",
+                                      "speaker_source", "speaker_confidence",
+                                      "speaker_spellings", "doc_lang", "languages", "event",
+                                      "place", "date", "pages", "talk")}
     if as_json:
         print_json({**meta, "page_texts": [
             {"page": p["page"], "lang": p["lang"], "text": p["content"]} for p in pages]})

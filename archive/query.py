@@ -1,20 +1,39 @@
 """From what the user typed to ranked hits.
 
-Each word becomes three tiers of terms: its exact spelling; its keys in each language (the
-rule-based key, and the key the index gave that spelling, found in its vocabulary: a dictionary
-lemma, which the query path never loads); and the keys it reaches only through missing
-diacritics (real spellings, or real keys, that fold to what was typed). An exact match outranks
-an inflected one, which outranks a folded one.
+Each word becomes three tiers of terms: its exact spelling; its keys (`archive.analysis`, with
+the dictionaries the index was built with) in each language it can be a word of, as typed or in
+the index's vocabulary; and the keys it reaches only through missing diacritics (the keys of the
+index's spellings that fold to what was typed, or of pages written without them). An exact
+match outranks an inflected one, which outranks a folded one. An acronym typed in capitals and
+a word of three letters or fewer match their own spelling only. Field values match whatever
+their case; `path:` takes a path as printed or any part of one, `event:` an event's name or
+place.
 """
 
 from __future__ import annotations
 
+import os
+import re
 from collections import defaultdict
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import NamedTuple
 
 from whoosh import query as wq
 from whoosh.qparser import FieldAliasPlugin, QueryParser
 
-from archive.analysis import LANGUAGES, folded_key, normalize_query, query_key, tokens
+from archive.analysis import (
+    ALTERNATIVE,
+    LANGUAGES,
+    LEMMA_MARK,
+    folded_key,
+    is_literal,
+    lemmas,
+    normalize_query,
+    search_keys,
+    tokens,
+    word_languages,
+)
 from archive.columns import page_values
 from archive.errors import ArchiveError
 from archive.postings import scored_pages
@@ -45,13 +64,21 @@ class Matched:
         self.exact = set() if exact is None else exact
         self.keys: dict[str, set[str]] = defaultdict(set)  # by language
 
-    def matches(self, word: str, key: str, lang: str) -> bool:
-        return word in self.exact or key in self.keys.get(lang, ())
+    def matches(self, word: str, keys: str, lang: str) -> bool:
+        """Whether the page word WORD, with its KEYS (as the page stores them: "a|b" for two)
+        on a page in LANG, is one the query looks for."""
+        if word in self.exact:
+            return True
+        wanted = self.keys.get(lang)
+        return bool(wanted) and any(key in wanted for key in keys.split(ALTERNATIVE))
 
 
 class _Expander:
-    def __init__(self, vocabulary: Vocabulary, exact_only: bool, lang: str | None = None):
+    def __init__(self, archive: Archive, vocabulary: Vocabulary, text: str, exact_only: bool,
+                 lang: str | None = None):
+        self.archive = archive
         self.vocabulary = vocabulary
+        self.text = text  # as typed, for the case of each word
         self.exact_only = exact_only
         # A page's keys are indexed only in its own language's field: with --lang, the other
         # languages' keys can only match pages the filter drops, so they are not looked for.
@@ -60,30 +87,66 @@ class _Expander:
 
     def keys(self, word: str) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
         """WORD's own keys, and the keys it reaches only through missing diacritics, by
-        language (of the languages looked for)."""
-        own: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}
-        folded: dict[str, set[str]] = defaultdict(set)
+        language, in the languages WORD can be a word of (of those looked for)."""
+        typed_plain = fold(word) == word
+        spelled_in: dict[str, set[str]] = defaultdict(set)  # language -> the index's keys
+        folded_spellings: dict[str, dict[str, set[str]]] = defaultdict(dict)
         for spelling, lang, key in self.vocabulary.spellings(word):
-            if lang in own:
-                (own[lang] if spelling == word else folded[lang]).add(key)
+            if spelling == word:
+                spelled_in[lang].add(key)
+            elif typed_plain or fold(spelling) == spelling:  # diacritics the query or page left out
+                folded_spellings[lang].setdefault(spelling, set()).add(key)
+        own: dict[str, set[str]] = defaultdict(set)
+        folded: dict[str, set[str]] = defaultdict(set)
         for lang in self.langs:
-            if lang != "en" or word.isascii():  # English words are plain ASCII
-                own[lang].add(query_key(word, lang))
-        for lang in self.langs:
-            if lang == "en" and not word.isascii():
-                continue  # English keys are of ASCII words: nothing folds into them
-            for key_lang, key in self.vocabulary.keys(folded_key(word, lang)):
-                if key_lang == lang:
-                    folded[lang].add(key)
+            # A word is looked for by its lemma, as a page files it; the index's record of a
+            # spelling stands in for a dictionary the search machine does not have.
+            for spelling, recorded in folded_spellings.get(lang, {}).items():
+                folded[lang].update(search_keys(spelling, lang) if lemmas.available(lang)
+                                    else recorded)
+        for lang in word_languages(word, spelled_in.keys(), folded_spellings.keys()):
+            if lang not in self.langs:
+                continue
+            own[lang].update(search_keys(word, lang))
+            if not lemmas.available(lang):
+                own[lang].update(spelled_in[lang])
+            if not any(LEMMA_MARK in key for key in own[lang]):
+                # A form no dictionary lists may be of any word of its root that the index
+                # holds: "domu" of "doma" or of "dome".
+                for root in list(own[lang]):
+                    own[lang].update(self.vocabulary.marked(lang, root))
+            known = lang in spelled_in or lemmas.is_known(word, lang)
+            if typed_plain and not known and not folded_spellings.get(lang):
+                # Forms of words that fold to it, which no page holds, for a word that is no
+                # word as typed and that no page holds with diacritics.
+                folded[lang].update(key for key_lang, key
+                                    in self.vocabulary.keys(folded_key(word, lang))
+                                    if key_lang == lang)
+            elif not typed_plain:  # pages written without diacritics: the typed word's keys, folded
+                for own_key in [key for key in own[lang] if fold(key) != key]:
+                    folded[lang].update(key for key_lang, key in self.vocabulary.keys(fold(own_key))
+                                        if key_lang == lang and fold(key) == key)
         for lang in self.langs:
             folded[lang] -= own[lang]
         return own, folded
 
-    def word(self, word: str) -> wq.Query:
+    def literal(self, word: str) -> list[wq.Query]:
+        """An acronym or a short word: its spelling, and spellings that differ from it only by
+        diacritics the query or the page left out."""
+        typed_plain = fold(word) == word
+        spellings = {spelling for spelling, _, _ in self.vocabulary.spellings(word)
+                     if spelling != word and (typed_plain or fold(spelling) == spelling)}
+        self.matched.exact |= spellings
+        return [wq.Term("exact", spelling, boost=FOLDED) for spelling in sorted(spellings)]
+
+    def word(self, word: str, typed: str | None = None) -> wq.Query:
+        """The query for WORD (lower case); TYPED is how it was typed, when known."""
         self.matched.exact.add(word)
         clauses: list[wq.Query] = [wq.Term("exact", word, boost=EXACT)]
         if self.exact_only:
             return clauses[0]
+        if is_literal(word, typed):
+            return wq.Or(clauses + self.literal(word))
         own, folded = self.keys(word)
         for lang in self.langs:
             field_name = STEM_FIELDS[lang]
@@ -101,6 +164,8 @@ class _Expander:
         word_keys = [self.keys(word) for word in words]
         for lang in self.langs:
             fieldname = STEM_FIELDS[lang]
+            if not all(own[lang] or variants[lang] for own, variants in word_keys):
+                continue  # a word of the phrase cannot be a word of LANG
             positions = [wq.Or([wq.Term(fieldname, k) for k in sorted(own[lang] | variants[lang])])
                          for own, variants in word_keys]
             for own, variants in word_keys:
@@ -108,20 +173,72 @@ class _Expander:
             clauses.append(wq.Sequence(positions, slop=slop, boost=INFLECTED))
         return wq.Or(clauses)
 
+    def pattern(self, node: wq.PatternQuery) -> wq.Query:
+        """A prefix or wildcard of words: every spelling it matches, case and diacritics
+        aside as for a word ("pasvald*" finds "pašvaldība")."""
+        # Whoosh keeps no offsets of a pattern: it is found again in what was typed.
+        found = re.search(re.escape(node.text), self.text, re.IGNORECASE)
+        typed = found.group() if found else None
+        # Diacritics left out, unless typed in capitals, an acronym's start ("ISO*")
+        typed_plain = fold(node.text) == node.text and not (typed and typed.isupper())
+        pattern = node.text + "*" if isinstance(node, wq.Prefix) else node.text
+        spellings = [spelling for spelling in self.vocabulary.matching(fold(pattern))
+                     if typed_plain or fnmatchcase(spelling, pattern)
+                     or fold(spelling) == spelling and not (typed and typed.isupper())]
+        self.matched.exact.update(spellings)
+        return wq.Or([node, *(wq.Term("exact", s, boost=EXACT) for s in spellings)])
+
     def __call__(self, node: wq.Query) -> wq.Query:
-        if isinstance(node, (wq.Term, wq.Prefix)) and node.fieldname == "speaker_names":
+        field = getattr(node, "fieldname", None)
+        if isinstance(node, (wq.Term, wq.Prefix)) and field == "speaker_names":
             return _speaker_word(node.text)  # speaker:NAME, as --speaker NAME matches it
-        if isinstance(node, wq.Term) and node.fieldname == "exact":
-            return self.word(node.text)
-        if isinstance(node, wq.Phrase) and node.fieldname == "exact":
-            return self.phrase(list(node.words), node.slop)
+        if field == "exact":
+            if isinstance(node, wq.Term):
+                return self.word(node.text, self._typed(node))
+            if isinstance(node, wq.Phrase):
+                return self.phrase(list(node.words), node.slop)
+            if isinstance(node, (wq.Prefix, wq.Wildcard)):
+                return self.pattern(node)
+        if field == "path" and isinstance(node, (wq.Term, wq.PatternQuery)):
+            return _paths(self.archive, node.text)
+        if field in ("lang", "format") and isinstance(node, wq.Term):
+            return wq.Term(field, node.text.lower())  # stored in lower case: lang:LV, format:PDF
+        if field == "event":  # by its name or its place: event:anyksciai
+            place = node.copy()
+            place.fieldname = "place"
+            return wq.Or([node, place])
         return node.apply(self)
+
+    def _typed(self, node: wq.Term) -> str | None:
+        start, end = getattr(node, "startchar", None), getattr(node, "endchar", None)
+        return None if start is None or end is None else self.text[start:end]
+
+
+def _paths(archive: Archive, value: str) -> wq.Query:
+    """path:VALUE: the file VALUE names, as the output prints it (relative to the current
+    folder) or absolute, or the files whose path holds VALUE anywhere (a wildcard pattern
+    matches the whole path or any end of it), case and diacritics aside."""
+    with archive.ix.reader() as reader:
+        paths = [term.decode("utf-8") for term in reader.lexicon("path")]
+    named = os.path.abspath(value)
+    if named in paths:
+        return wq.Term("path", named)
+    wanted = fold(value)
+    if any(ch in value for ch in "*?["):
+        def fits(path: str) -> bool:
+            parts = fold(path).split("/")
+            return any(fnmatchcase("/".join(parts[n:]), wanted) for n in range(len(parts)))
+    else:
+        def fits(path: str) -> bool:
+            return wanted in fold(path)
+    found = [path for path in paths if fits(path)]
+    return wq.Or([wq.Term("path", path) for path in found]) if found else wq.NullQuery
 
 
 def parse(archive: Archive, text: str) -> wq.Query:
     """Whoosh query syntax: words, "phrases", AND/OR/NOT, (groups), wild*cards, field:value."""
     parser = QueryParser("exact", archive.ix.schema)
-    parser.add_plugin(FieldAliasPlugin({"speaker_names": ["speaker"]}))
+    parser.add_plugin(FieldAliasPlugin({"speaker_names": ["speaker"], "titles": ["title"]}))
     try:
         return parser.parse(normalize_query(text))
     except Exception as exc:  # the parser is lenient, but not on everything
@@ -131,12 +248,43 @@ def parse(archive: Archive, text: str) -> wq.Query:
 def expand(archive: Archive, text: str, exact_only: bool = False,
            lang: str | None = None) -> tuple[wq.Query, Matched]:
     """The query for TEXT, and what it matches for highlighting; with LANG, for pages in LANG."""
+    lemmas.select(archive.dictionaries)  # key words with the dictionaries the index used
     vocabulary = Vocabulary(archive.directory)
     try:
-        expander = _Expander(vocabulary, exact_only, lang)
+        expander = _Expander(archive, vocabulary, normalize_query(text), exact_only, lang)
         return expander(parse(archive, text)), expander.matched
     finally:
         vocabulary.close()
+
+
+class QueryKeys(NamedTuple):
+    """What a query looks for, for one word: its spelling only (an acronym or a short word),
+    or its keys in each language it can be a word of, and the keys it reaches only through
+    missing diacritics."""
+
+    literal: bool
+    keys: dict[str, list[str]]
+    folded: dict[str, list[str]]
+
+    def to_dict(self) -> dict:
+        return self._asdict()
+
+
+def query_keys(archive: Archive | None, word: str, typed: str | None = None) -> QueryKeys:
+    """The keys a search for WORD (lower case; TYPED as typed) looks for, with ARCHIVE's
+    vocabulary and dictionaries (or, without an index, the rules and dictionaries alone)."""
+    if archive is not None:
+        lemmas.select(archive.dictionaries)
+    vocabulary = Vocabulary(archive.directory if archive is not None else Path("/nonexistent"))
+    try:
+        expander = _Expander(archive, vocabulary, typed or word, exact_only=False)
+        if is_literal(word, typed):
+            return QueryKeys(True, {}, {})
+        own, folded = expander.keys(word)
+    finally:
+        vocabulary.close()
+    return QueryKeys(False, {lang: sorted(own[lang]) for lang in LANGUAGES if own.get(lang)},
+                     {lang: sorted(folded[lang]) for lang in LANGUAGES if folded.get(lang)})
 
 
 def speaker_filter(archive: Archive, name: str) -> wq.Query | None:
@@ -276,8 +424,14 @@ def _versions(searcher, fields: dict, paths) -> tuple[Version, ...]:
 
 
 def suggest(archive: Archive, text: str) -> str | None:
-    """TEXT with each word the index does not hold replaced by the nearest one it does (typos,
-    missing or wrong diacritics), when that finds more; None when there is nothing better."""
+    """A query like TEXT that finds more, or None: the lower-case operator words of TEXT in
+    capitals ("lean or gis" -> "lean OR gis": Whoosh's operators are upper-case words), or each
+    word that finds nothing (no form of it is in the index) replaced by the nearest one the
+    index holds (typos, missing or wrong diacritics)."""
+    found = search(archive, text, limit=1)[1]
+    operators = _operators_in_capitals(text)
+    if operators != text and search(archive, operators, limit=1)[1] > found:
+        return operators
     import difflib
 
     vocabulary = Vocabulary(archive.directory)
@@ -285,7 +439,8 @@ def suggest(archive: Archive, text: str) -> str | None:
         changed, words = False, []
         for word in text.split():
             plain = word.strip('"()').lower()
-            if not plain.isalpha() or vocabulary.spellings(plain) or ":" in word:
+            if (not plain.isalpha() or vocabulary.spellings(plain) or ":" in word
+                    or search(archive, plain, limit=1)[1]):  # another form of it is there
                 words.append(word)
                 continue
             candidates = vocabulary.near(plain)
@@ -301,7 +456,20 @@ def suggest(archive: Archive, text: str) -> str | None:
     if not changed:
         return None
     suggestion = " ".join(words)
-    return suggestion if search(archive, suggestion, limit=1)[1] > search(archive, text, limit=1)[1] else None
+    return suggestion if search(archive, suggestion, limit=1)[1] > found else None
+
+
+def _operators_in_capitals(text: str) -> str:
+    """TEXT with "or" and "and" between words, and "not" before one, in capitals, outside
+    "phrases": what someone who typed them most likely meant."""
+    masked = re.sub(r'"[^"]*"?', lambda quoted: "x" * len(quoted.group()), text)
+    found = [match.span() for match in _OPERATOR.finditer(masked)]
+    for start, end in found:
+        text = text[:start] + text[start:end].upper() + text[end:]
+    return text
+
+
+_OPERATOR = re.compile(r"(?<=\S\s)(?:or|and)(?=\s+\S)|(?<![^\s(])not(?=\s+\S)")
 
 
 def stored_pages(archive: Archive, path: str, page: int | None = None) -> list[dict]:

@@ -18,10 +18,10 @@ from whoosh.columns import VarBytesColumn
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
-from archive.analysis import LANGUAGES
+from archive.analysis import ALTERNATIVE, LANGUAGES
 
 # Bump when the fields or their analysis change: an index of another version must be rebuilt.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 STEM_FIELDS = {lang: f"stem_{lang}" for lang in LANGUAGES}
 
 
@@ -50,10 +50,15 @@ class AnalysedText(TEXT):
 
     def postings(self, value) -> list[tuple[bytes, int, bytes]]:
         """(term, its frequency, its positions encoded) of each term of a page, in the order of
-        their first position; what `index` yields, without the weight."""
+        their first position; what `index` yields, without the weight. A word with two keys
+        ("a|b") has both at its position."""
         positions = defaultdict(list)
-        for position, term in enumerate(value.split()):
-            positions[term].append(position)
+        for position, word_terms in enumerate(value.split()):
+            if ALTERNATIVE in word_terms:
+                for term in word_terms.split(ALTERNATIVE):
+                    positions[term].append(position)
+            else:
+                positions[word_terms].append(position)
         encode, once = self.format.encode, _FOUND_ONCE
         postings = []
         for term, where in positions.items():
@@ -63,6 +68,11 @@ class AnalysedText(TEXT):
                 encoded = once[where[0]] = encode(where)
             postings.append((term.encode("utf-8"), len(where), encoded))
         return postings
+
+    @staticmethod
+    def length(value) -> int:
+        """The page's length in words, for scoring: a word's second key does not lengthen it."""
+        return value.count(" ") + 1 if value else 0
 
 
 # Most terms of a page are found on it once, and Whoosh encodes positions by pickling them: the
@@ -102,13 +112,19 @@ def build_schema() -> Schema:
         # pages by path or talk: a column reads one page's value without scanning every term.
         path=ID(stored=True, sortable=page_column()),
         format=ID(stored=True),
-        title=DocumentText(stored=True, analyzer=name_analyzer()),
+        title=STORED(),  # the title shown: the file's own, or its first line
+        catalog_title=STORED(),  # the title the event published, when it is another
+        # `title:` finds a talk by either, regardless of case and diacritics.
+        titles=DocumentText(analyzer=name_analyzer()),
+        # The catalog title's terms (exact, keys, language), indexed with the first page.
+        title_terms=STORED(),
         speaker=STORED(),
         speaker_source=STORED(),
         speaker_names=DocumentText(analyzer=name_analyzer()),  # every spelling, and its name key
         speaker_spellings=STORED(),  # every spelling of the speaker seen, as written
         speaker_confidence=STORED(),
         event=DocumentText(stored=True, analyzer=name_analyzer()),
+        place=DocumentText(stored=True, analyzer=name_analyzer()),  # the event's
         date=STORED(),
         year=NUMERIC(int, stored=True),
         # The files that are one talk (a PPTX and its PDF, the talk in two languages) share it.

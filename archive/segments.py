@@ -211,9 +211,8 @@ class MergingWriter(SegmentWriter):
                 field = self.schema[name]
                 length = 0
                 if isinstance(field, AnalysedText):
-                    postings = field.postings(value)
-                    self.pool.add_page(name, docnum, postings)
-                    length = sum(frequency for _, frequency, _ in postings)
+                    self.pool.add_page(name, docnum, field.postings(value))
+                    length = field.length(value)
                 elif field.indexed:
                     for tbytes, frequency, weight, encoded in field.index(value):
                         length += frequency if field.scorable else 0

@@ -22,7 +22,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.util.filelock import FcntlLock
 
-from archive.analysis import PageTerms, page_terms, tokens
+from archive.analysis import PageTerms, lemmas, page_terms, tokens
 from archive.errors import ArchiveError, IndexBusy, IndexNotFound, SchemaMismatch
 from archive.schema import SCHEMA_VERSION, STEM_FIELDS, build_schema
 from archive.scoring import PageBM25
@@ -59,7 +59,10 @@ class DocumentLike(Protocol):
     languages: dict[str, float]
     speaker: SpeakerLike | None
     event: str | None
+    place: str | None
     date: str | None
+    catalog_title: str | None  # the title the event published, searchable as the talk's
+    catalog_title_lang: str | None
     talk: str  # one value for the versions of a talk
     pages: Sequence[PageLike]
 
@@ -103,9 +106,15 @@ class _Storage(FileStorage):
 class Archive:
     """An open index. Get one with `Archive.open` or `Archive.create`."""
 
-    def __init__(self, directory: Path, ix):
+    def __init__(self, directory: Path, ix, meta: dict | None = None):
         self.directory = directory
         self.ix = ix
+        self.meta = meta or {"schema_version": SCHEMA_VERSION}
+
+    @property
+    def dictionaries(self) -> dict[str, str]:
+        """The lemma tables its pages were keyed with (see `archive.analysis.lemmas`)."""
+        return dict(self.meta.get("dictionaries") or {})
 
     @classmethod
     def open(cls, directory: Path) -> Archive:
@@ -115,8 +124,9 @@ class Archive:
         if not meta.is_file() or not whoosh_index.exists_in(str(directory)):
             raise IndexNotFound(f"no index at {directory}: run `archive index PATH` first")
         try:
-            version = json.loads(meta.read_text(encoding="utf-8"))["schema_version"]
-        except (ValueError, KeyError, OSError) as exc:
+            described = json.loads(meta.read_text(encoding="utf-8"))
+            version = described["schema_version"]
+        except (ValueError, KeyError, TypeError, OSError) as exc:
             raise ArchiveError(f"{meta}: unreadable ({exc})") from exc
         if version != SCHEMA_VERSION:
             raise SchemaMismatch(
@@ -127,7 +137,7 @@ class Archive:
             ix = _Storage(str(directory)).open_index()
         except Exception as exc:  # Whoosh raises many kinds on a damaged index
             raise ArchiveError(f"cannot open the index at {directory}: {exc}") from exc
-        return cls(directory, ix)
+        return cls(directory, ix, described)
 
     @classmethod
     def create(cls, directory: Path) -> Archive:
@@ -138,10 +148,16 @@ class Archive:
             raise ArchiveError(f"{directory} already holds an index")
         ix = _Storage(str(directory)).create_index(build_schema())
         Vocabulary(directory, create=True).close()
-        (directory / META_FILE).write_text(
-            json.dumps({"schema_version": SCHEMA_VERSION}) + "\n", encoding="utf-8"
-        )
-        return cls(directory, ix)
+        archive = cls(directory, ix)
+        archive._save_meta()
+        return archive
+
+    def _save_meta(self) -> None:
+        """archive.json, replaced whole."""
+        path = self.directory / META_FILE
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(self.meta) + "\n", encoding="utf-8")
+        os.replace(temporary, path)
 
     @classmethod
     def open_or_create(cls, directory: Path) -> Archive:
@@ -172,6 +188,10 @@ class Archive:
                 vocabulary.add(archive_writer.vocabulary)  # before the index commits
             finally:
                 vocabulary.close()
+            used = lemmas.loaded()  # this run's dictionaries, if it keyed any words
+            if used and used != self.dictionaries:
+                self.meta = {**self.meta, "dictionaries": used}
+                self._save_meta()
 
     def searcher(self):
         return self.ix.searcher(weighting=PageBM25())
@@ -196,19 +216,22 @@ class ArchiveWriter:
 
     def replace(self, doc: DocumentLike, terms: Sequence[PageTerms] | None = None) -> None:
         """Put DOC's pages in place of whatever the index held for its path. TERMS, one per
-        page, may come analysed already (by the indexer's worker processes)."""
+        page and then one for DOC's catalog title if it has one, may come analysed already (by
+        the indexer's worker processes)."""
         self.remove(doc.path)
         speaker = doc.speaker
         common = dict(
             path=doc.path,
             format=doc.format,
             title=doc.title or "",
+            catalog_title=doc.catalog_title,
             speaker=speaker.name if speaker else None,
             speaker_source=speaker.source if speaker else None,
             speaker_names=_speaker_names(speaker.spellings) if speaker else "",
             speaker_spellings=list(speaker.spellings) if speaker else [],
             speaker_confidence=getattr(speaker, "confidence", None) if speaker else None,
             event=doc.event or "",
+            place=doc.place or "",
             date=doc.date,
             year=_year(doc.date),
             talk=doc.talk,
@@ -216,9 +239,14 @@ class ArchiveWriter:
             languages=dict(doc.languages),
             pages=len(doc.pages),
         )
+        if terms is None:
+            terms = [page_terms(page.text, page.lang) for page in doc.pages]
+            if doc.catalog_title:
+                terms.append(page_terms(doc.catalog_title, doc.catalog_title_lang))
+        title_terms = terms[len(doc.pages)] if len(terms) > len(doc.pages) else None
         for n, page in enumerate(doc.pages):
-            page_terms_ = terms[n] if terms is not None else page_terms(page.text, page.lang)
-            self._add_page(common, page.number, page.text, page.lang, page_terms_)
+            self._add_page(common, page.number, page.text, page.lang, terms[n],
+                           title_terms if n == 0 else None)
 
     def move(self, old: str, new: str) -> int:
         """Give the pages of the file at OLD to the same file at NEW; how many pages moved.
@@ -229,8 +257,9 @@ class ArchiveWriter:
         for fields in stored:
             common = {
                 name: fields.get(name)
-                for name in ("format", "title", "speaker", "speaker_source", "event", "date",
-                             "year", "talk", "doc_lang", "languages", "pages")
+                for name in ("format", "title", "catalog_title", "speaker", "speaker_source",
+                             "event", "place", "date", "year", "talk", "doc_lang", "languages",
+                             "pages")
             }
             common.update(
                 path=new,
@@ -241,20 +270,33 @@ class ArchiveWriter:
             lang = None if fields["lang"] == "none" else fields["lang"]
             words = " ".join(token.text for token in tokens(fields["content"]))
             terms = PageTerms(words, fields["keys"], lang)
-            self._add_page(common, fields["page"], fields["content"], lang, terms)
+            title_terms = fields.get("title_terms")
+            self._add_page(common, fields["page"], fields["content"], lang, terms,
+                           PageTerms(*title_terms) if title_terms else None)
         return len(stored)
 
     def _add_page(self, common: dict, number: int, text: str, lang: str | None,
-                  terms: PageTerms) -> None:
+                  terms: PageTerms, title_terms: PageTerms | None = None) -> None:
+        """One page; TITLE_TERMS, the catalog title's, are indexed with the talk's first page
+        (in the title's own language), so that its words find the talk."""
         stems = {STEM_FIELDS[lang]: terms.keys} if lang in STEM_FIELDS else {}
+        exact = terms.exact
         self.vocabulary |= terms.vocabulary()
+        if title_terms:
+            exact = f"{exact} {title_terms.exact}".strip()
+            if title_terms.lang in STEM_FIELDS:
+                field = STEM_FIELDS[title_terms.lang]
+                stems[field] = f"{stems.get(field, '')} {title_terms.keys}".strip()
+            self.vocabulary |= title_terms.vocabulary()
         self._writer.add_document(
             key=f"{common['path']}#{number}",
             lang=lang or "none",
             page=number,
             content=text,
             keys=terms.keys,
-            exact=terms.exact,
+            exact=exact,
+            titles=" \n".join(t for t in (common["title"], common.get("catalog_title")) if t),
+            title_terms=tuple(title_terms) if title_terms else None,
             **common,
             **stems,
         )

@@ -7,6 +7,10 @@ from functools import lru_cache
 # words that recur, and a bound on memory however large the archive grows (about 5 MB a cache).
 WORD_CACHE = 20_000
 
+# The mark of a key that is a word as it is spelled, with no ending taken off: a short word, or
+# one that does not inflect ("vakar", yesterday, is not "vakars", evening).
+LITERAL = "="
+
 
 @lru_cache(maxsize=WORD_CACHE)
 def fold(text: str) -> str:

@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
+from archive.analysis.rules import LEMMA_MARK
 from archive.text import fold
 
 FILE = "vocab.sqlite"
@@ -63,9 +64,32 @@ class Vocabulary:
         """(language, key) of each key that folds to FOLDED_KEY."""
         if self._db is None:
             return []
-        return self._db.execute(
-            "SELECT lang, key FROM keys WHERE folded = ?", (folded_key,)
+        return self._db.execute(  # a root's words' marked keys too: "dom" -> "dom#a", "dom#e"
+            "SELECT lang, key FROM keys WHERE folded = ? OR (folded >= ? AND folded < ?)",
+            (folded_key, folded_key + LEMMA_MARK, folded_key + LEMMA_MARK + "\uffff"),
         ).fetchall()
+
+    def matching(self, pattern: str, limit: int = 5000) -> list[str]:
+        """Spellings whose folded form matches the wildcard PATTERN (folded: * any letters, ?
+        one), at most LIMIT of them."""
+        if self._db is None:
+            return []
+        literal = pattern[: min(pattern.find(c) % (len(pattern) + 1) for c in "*?[")]
+        rows = self._db.execute(  # the literal start narrows the scan to the index's range
+            "SELECT DISTINCT spelling FROM spellings WHERE folded >= ? AND folded < ? "
+            "AND folded GLOB ? LIMIT ?",
+            (literal, literal + "\uffff", pattern, limit),
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def marked(self, lang: str, root: str) -> list[str]:
+        """The keys in LANG of the words whose root is ROOT (see `archive.analysis.rules`)."""
+        if self._db is None:
+            return []
+        folded = fold(root) + LEMMA_MARK
+        return [key for (key,) in self._db.execute(
+            "SELECT key FROM keys WHERE folded >= ? AND folded < ? AND lang = ?",
+            (folded, folded + "\uffff", lang)) if key.startswith(root + LEMMA_MARK)]
 
     def near(self, word: str) -> list[str]:
         """Spellings that begin like WORD (its first two letters, folded), for suggestions."""

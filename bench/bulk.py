@@ -5,8 +5,9 @@
 Builds (or reuses) a synthetic archive of N presentations in DIR (default 300 in
 /tmp/archive-bench-N; see bench/synthetic.py, which needs fpdf2), then prints, from one run:
 - a full index by `archive index` (a fresh process, all cores): wall time, files/s, pages/s,
-  CPU use (user+sys over wall times cores) and peak memory of all its processes together (PSS,
-  and the RSS sum, which counts the pages the workers share with the main process in each);
+  CPU use (user+sys over wall times cores), peak memory of all its processes together (PSS,
+  and the RSS sum, which counts the pages the workers share with the main process in each) and
+  the index's size on disk (its vocabulary included);
 - the same files indexed by Recoll's recollindex (Debian's recollcmd, with python3-lxml for
   its PPTX filter and poppler-utils' pdftotext for its PDF one), English and Lithuanian
   stemming, and the ratio of the two wall times;
@@ -174,7 +175,8 @@ def main() -> int:
     print(f"\narchive index, full: {full['wall']:.1f} s, {len(files) / full['wall']:.1f} files/s, "
           f"{pages / full['wall']:.0f} pages/s ({pages} pages); CPU {full['cpu'] / (full['wall'] * CORES):.0%} "
           f"of {CORES} cores;\n  peak memory of all processes: {full['peak_pss'] / 2**20:.0f} MB PSS "
-          f"(shared pages counted once), {full['peak'] / 2**20:.0f} MB RSS summed")
+          f"(shared pages counted once), {full['peak'] / 2**20:.0f} MB RSS summed;\n"
+          f"  index: {sum(p.stat().st_size for p in index.iterdir() if p.is_file()) / 1e6:.1f} MB")
     if not args.no_recoll:
         theirs = recoll(archive, work)
         if theirs is None:

@@ -24,6 +24,7 @@ FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 EVENT = "Inovatīvas un efektīvas pašvaldības vadības metodes un tehnikas"
 DATE = "2018-10-03/2018-10-04"
+PLACE = "Anykščiai"
 MADE = datetime(2018, 10, 2, 9, 0, tzinfo=timezone.utc)
 
 # stem: (format, metadata author, metadata title ("" for none), speaker label on the title
@@ -245,11 +246,11 @@ def main() -> int:
         deck = json.loads((SOURCE / f"{stem}.json").read_text(encoding="utf-8"))
         out = HERE / f"{stem}.{fmt}"
         (build_pptx if fmt == "pptx" else build_pdf)(deck, out, author, title, label)
-        rows.append([out.name, deck["item"], published, speaker, deck["lang"], EVENT, DATE])
+        rows.append([out.name, deck["item"], published, speaker, deck["lang"], EVENT, DATE, PLACE])
         print(out.name, file=sys.stderr)
     with (HERE / "catalog.csv").open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["file", "item", "title", "speaker", "language", "event", "date"])
+        writer.writerow(["file", "item", "title", "speaker", "language", "event", "date", "place"])
         writer.writerows(rows)
     return 0
 

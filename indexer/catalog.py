@@ -1,8 +1,10 @@
 """A catalog beside the files: `catalog.csv`, one row per file, trusted over the files' own
 metadata.
 
-Columns: file, item, title, speaker, language, event, date, aliases (file is required; the
-others may be empty). aliases: other spellings of the speaker's name, separated by ";".
+Columns: file, item, title, speaker, language, event, date, place, aliases (file is required;
+the others may be empty). title: the talk's title as the event published it, searchable beside
+the file's own; place: where the event took place, which `event:` finds it by; aliases: other
+spellings of the speaker's name, separated by ";".
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 from indexer.errors import CatalogError
 
 CATALOG_NAME = "catalog.csv"
-COLUMNS = ("file", "item", "title", "speaker", "language", "event", "date", "aliases")
+COLUMNS = ("file", "item", "title", "speaker", "language", "event", "date", "place", "aliases")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +28,7 @@ class CatalogEntry:
     language: str | None
     event: str | None
     date: str | None
+    place: str | None = None  # where the event took place
     aliases: str | None = None  # other spellings of the speaker, ";"-separated
 
     @property

@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from archive.analysis import LANGUAGES
+from archive.analysis import FOREIGN_LETTERS, LANGUAGES, LT_ONLY, LV_ONLY, SHARED
 from archive.text import WORD_CACHE, fold
 from indexer import word_frequencies
 from indexer.model import Page
@@ -41,9 +41,6 @@ _URL = re.compile(r"\S+://\S+|www\.\S+|\S+@\S+")
 _COUNTRY_DOMAIN = re.compile(r"[\w-]\.(lv|lt)\b(?![\w-]|\.\w)", re.IGNORECASE)
 WORD_PATTERN = re.compile(r"[^\W\d_]+")  # a word, as the detector reads one: letters only
 
-LV_ONLY = frozenset("āēīģķļņ")
-LT_ONLY = frozenset("ąęėįų")
-SHARED = frozenset("čšžū")  # Latvian and Lithuanian, never English
 
 FUNCTION_WORDS = {
     "lv": """un ir ar kas par no uz ka lai bet arī vai tas tā to tie tās kā jo pie pēc līdz nav
@@ -200,10 +197,10 @@ def _dictionaries_knowing(word: str) -> tuple[str, ...]:
 
     letters = set(word)
     return tuple(lang for lang in LANGUAGES
-                 if not letters & _FOREIGN_LETTERS[lang] and lemmas.is_known(word, lang))
+                 if not letters & FOREIGN_LETTERS[lang] and lemmas.is_listed(word, lang))
 
 
-_FOREIGN_LETTERS = {"lv": LT_ONLY, "lt": LV_ONLY, "en": LV_ONLY | LT_ONLY | SHARED}
+
 
 
 @lru_cache(maxsize=2)
@@ -281,7 +278,14 @@ def is_linguistic(text: str) -> bool:
     found = [w for w in words(text) if len(w) >= 2 and not (w.isupper() and len(w) <= 4)]
     if not 2 <= len(found) <= 4:
         return bool(found)
-    return not all(w[0].isupper() and not _dictionaries_knowing(w.lower()) for w in found)
+    return not all(w[0].isupper() and not _listed_as_common_word(w.lower()) for w in found)
+
+
+def _listed_as_common_word(word: str) -> bool:
+    """Whether a dictionary lists WORD as a word, not only as a name ("Mindaugas")."""
+    from archive.analysis import lemmas
+
+    return any(lemmas.is_common_word(word, lang) for lang in LANGUAGES)
 
 
 def page_language(text: str) -> Detection:

@@ -31,7 +31,10 @@ class Document:
     languages: dict[str, float] = field(default_factory=dict)  # language -> share of its words
     speaker: Speaker | None = None
     event: str | None = None
+    place: str | None = None  # the event's
     date: str | None = None
+    catalog_title: str | None = None  # the title the event published, if another
+    catalog_title_lang: str | None = None
     talk: str = ""  # shared by the versions of one talk; see `indexer.pipeline.talk_key`
     skipped_pages: tuple[int, ...] = ()  # pages that could not be read; the rest were
 

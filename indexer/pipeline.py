@@ -22,14 +22,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from archive import manifest
-from archive.analysis import PageTerms, page_terms
+from archive.analysis import PageTerms, page_terms, tokens
 from archive.errors import IndexBusy, IndexNotFound
 from archive.manifest import FileRecord
 from archive.store import WRITER_MB, Archive, rebuilding
+from archive.text import fold
 from indexer.catalog import CatalogEntry, load_catalog
 from indexer.errors import CatalogError, ExtractionError
 from indexer.extract import extract, one_line
-from indexer.language import load_profiles, tag_pages
+from indexer.language import load_profiles, page_language, tag_pages
 from indexer.model import Document, Page
 from indexer.plan import Plan, Seen, make_plan
 from indexer.speakers import tag_speaker
@@ -114,7 +115,7 @@ class Task:
 class Outcome:
     file: Seen
     doc: Document | None = None
-    terms: tuple[PageTerms, ...] = ()
+    terms: tuple[PageTerms, ...] = ()  # a page's each, then the catalog title's, if any
     failure: Failure | None = None
 
 
@@ -130,6 +131,9 @@ def build_document(path: Path, catalog: CatalogEntry | None = None) -> Document:
         aliases=catalog.alias_list if catalog else (),
     )
     title = doc.title if doc.title and not _is_junk_title(doc.title) else _first_line(first_text)
+    catalog_title = catalog.title if catalog and catalog.title else None
+    if catalog_title and _words(catalog_title) <= _words(f"{title or ''} {first_text}"):
+        catalog_title = None  # nothing the file does not say already
     return replace(
         doc,
         pages=pages,
@@ -138,7 +142,10 @@ def build_document(path: Path, catalog: CatalogEntry | None = None) -> Document:
         speaker=speaker,
         title=title,
         event=catalog.event if catalog else None,
+        place=catalog.place if catalog else None,
         date=catalog.date if catalog else None,
+        catalog_title=catalog_title,
+        catalog_title_lang=page_language(catalog_title).lang if catalog_title else None,
         talk=talk_key(path, catalog),
     )
 
@@ -150,6 +157,10 @@ def talk_key(path: Path, catalog: CatalogEntry | None) -> str:
     if catalog and catalog.item:
         return f"{path.parent}#{catalog.item}"
     return str(path.with_suffix(""))
+
+
+def _words(text: str) -> set[str]:
+    return {fold(token.text) for token in tokens(text)}
 
 
 _JUNK_TITLES = ("powerpoint presentation", "prezentacija", "prezentācija", "slide 1", "untitled")
@@ -170,6 +181,8 @@ def process(task: Task) -> Outcome:
     try:
         doc = build_document(Path(path), task.catalog)
         terms = tuple(page_terms(page.text, page.lang) for page in doc.pages)
+        if doc.catalog_title:
+            terms += (page_terms(doc.catalog_title, doc.catalog_title_lang),)
     except ExtractionError as exc:
         return Outcome(task.file, failure=Failure(exc.path, exc.reason))
     except FileTooSlow:

@@ -6,11 +6,27 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive.analysis import analyze, folded_key, index_key, page_terms, query_key, tokens
+from archive.analysis import (
+    analyze,
+    folded_key,
+    index_keys,
+    lemmas,
+    page_terms,
+    rule_key,
+    search_keys,
+    tokens,
+    word_languages,
+)
 from archive.query import search
 from archive.store import Archive
 from archive.text import fold
 from indexer.model import Document, Page
+
+
+def finds(query: str, form: str, lang: str) -> bool:
+    """Whether a search for QUERY looks for a key a page in LANG files FORM under."""
+    return bool(set(search_keys(query, lang)) & set(index_keys(form, lang)))
+
 
 # Forms of one word from grammar tables, not from any treebank.
 SAME_WORD = [
@@ -18,34 +34,78 @@ SAME_WORD = [
     ("lv", ["strādāt", "strādāju", "strādā", "strādājam", "strādāja", "strādās", "nestrādāja"]),
     ("lv", ["uzņēmējs", "uzņēmēja", "uzņēmējam", "uzņēmēji", "uzņēmējiem", "uzņēmējus"]),
     ("lv", ["liels", "lielā", "lielais", "lielajā", "lielāks", "lielākais"]),
+    # definite and superlative forms the dictionary lists as lemmas of their own
+    ("lv", ["jauns", "jaunie", "jaunais", "jaunākie", "visjaunākajā", "jaunam"]),
+    ("lv", ["pieņemt", "pieņem", "pieņēma", "pieņemts", "pieņemtie"]),  # a consonant + -t verb
+    ("lv", ["nākt", "nāk", "nāca", "nācis", "nākuši", "nākušās"]),  # short forms, a participle
+    ("lv", ["apvienoties", "apvienojās", "apvienojoties", "apvienojušies"]),
     ("lt", ["savivaldybė", "savivaldybės", "savivaldybei", "savivaldybėje", "savivaldybių",
             "savivaldybėms", "savivaldybėse"]),
     ("lt", ["dirbti", "dirba", "dirbame", "dirbo", "dirbs", "dirbtų", "dirbdamas"]),
     ("lt", ["planuoti", "planuoja", "planavo", "planuojamas", "planuojami"]),
     ("lt", ["gyventojas", "gyventojo", "gyventojui", "gyventoją", "gyventojai", "gyventojų"]),
+    ("lt", ["atsirasti", "atsiranda", "atsirado", "atsirandant", "atsirandančią"]),
+    ("lt", ["neturėti", "neturi", "neturime", "neturės"]),  # a negated verb is a word of its own
+    ("lt", ["leisti", "leido", "leidžia", "leistas", "leista"]),  # "leisti" is leistas's too
+    ("lt", ["apsaugoti", "apsaugo", "apsaugojo", "apsauganti", "apsaugantis"]),
+    ("lt", ["grąžinti", "grąžino", "grąžina", "grąžintas"]),  # forms the dictionary lacks
     ("en", ["municipality", "municipalities"]),
     ("en", ["work", "works", "worked", "working"]),
 ]
 
 
 @pytest.mark.parametrize("lang, forms", SAME_WORD, ids=[forms[0] for _, forms in SAME_WORD])
-def test_forms_of_a_word_share_one_key(lang, forms):
-    assert len({index_key(form, lang) for form in forms}) == 1
+def test_forms_of_a_word_find_each_other(lang, forms):
+    assert [(a, b) for a in forms for b in forms if not finds(a, b, lang)] == []
+
+
+# Paradigms of made-up words no dictionary lists: the rules alone must key their forms alike,
+# for every root, not for the words the tests name.
+PARADIGMS = [
+    ("lv", "s a am u ā i iem us os", ["kārklap", "dzelmvad", "smilgon"]),  # 1st declension
+    ("lv", "is a im i ī iem us os", ["dzelmvād", "klintēn"]),  # 2nd
+    ("lv", "a as ai u ā ām ās", ["smilgon", "vēršum", "klinten"]),  # 4th
+    ("lv", "e es ei i ē ēm ēs", ["smilgon", "vēršum", "klinten"]),  # 5th
+    ("lv", "s a am u ā i iem us os as ai ām ās ais ajam o ajā ie ajiem ajos ajai ajām ajās",
+     ["dzelmvad", "smilgon"]),  # an adjective, indefinite and definite
+    ("lt", "as o ui ą e ai ams us ais uose", ["kelmuk", "bružyn"]),
+    ("lt", "a os ai ą oje ų oms omis ose", ["kelmuk", "sodrink", "bružyn"]),
+    ("lt", "ė ės ei ę ėje ių ėms es ėmis ėse", ["kelmuk", "šarvont", "bružyn"]),
+]
+
+
+@pytest.mark.parametrize("lang, endings, roots", PARADIGMS, ids=[f"{l}:{e[:12]}" for l, e, _ in PARADIGMS])
+def test_the_rules_key_the_forms_of_a_word_no_dictionary_lists_alike(lang, endings, roots):
+    for root in roots:
+        forms = [root + ending for ending in endings.split()]
+        assert not any(lemmas.is_known(form, lang) for form in forms)
+        assert [(a, b) for a in forms for b in forms if not finds(a, b, lang)] == []
 
 
 DIFFERENT_WORDS = [
     ("lv", "plāns", "plānot"),  # noun and verb of one root
     ("lv", "nākt", "nākties"),  # a verb and its reflexive
     ("lv", "dzīve", "dzīvot"),
+    ("lv", "doma", "dome"),  # thought and council: one root, two words
+    ("lv", "autors", "autore"),
+    ("lv", "vakars", "vakar"),  # evening and yesterday, which does not inflect
+    ("lv", "biežs", "bieži"),  # frequent and often
+    ("lv", "gals", "gaļa"),  # end and meat: a lemma's soft consonant stays
+    ("lv", "kases", "kas"),  # tills and who
     ("lt", "darbas", "darbuotojas"),  # Snowball merges these
     ("lt", "planas", "planuoti"),
     ("lt", "naudoti", "naudotis"),
+    ("lt", "tikslus", "tiksliai"),  # precise and precisely
+    ("lt", "turtas", "turėti"),  # wealth is no participle of "to have"
+    ("lt", "dirbimas", "dirbti"),  # a noun made of a verb is a word of its own
+    ("lt", "minti", "minėti"),  # tread and mention: the theme vowel tells them apart
+    ("lt", "grąžinti", "grįžti"),  # give back and come back: a causative is a verb of its own
 ]
 
 
 @pytest.mark.parametrize("lang, a, b", DIFFERENT_WORDS, ids=[f"{a}-{b}" for _, a, b in DIFFERENT_WORDS])
 def test_different_words_keep_different_keys(lang, a, b):
-    assert index_key(a, lang) != index_key(b, lang)
+    assert not finds(a, b, lang) and not finds(b, a, lang)
 
 
 @pytest.mark.parametrize(
@@ -54,18 +114,31 @@ def test_different_words_keep_different_keys(lang, a, b):
         ("lv", "pasvaldibam", "pašvaldībām"),
         ("lv", "uznemejiem", "uzņēmējiem"),
         ("lv", "stradaja", "strādāja"),
+        ("lv", "aicinat", "aicināja"),  # an infinitive typed without its ā
+        ("lv", "varet", "varēja"),
         ("lt", "savivaldybese", "savivaldybėse"),
         ("lt", "zemelapiu", "žemėlapių"),
     ],
 )
 def test_a_word_typed_without_diacritics_reaches_the_folded_key(lang, typed, real):
-    assert folded_key(typed, lang) == fold(index_key(real, lang))
+    assert folded_key(typed, lang) in {fold(key).split("#")[0] for key in index_keys(real, lang)}
 
 
-def test_dictionary_forms_get_the_index_key_without_the_dictionary():
-    assert query_key("pašvaldība", "lv") == index_key("pašvaldībām", "lv")
-    assert query_key("strādāt", "lv") == index_key("strādājam", "lv")
-    assert query_key("savivaldybė", "lt") == index_key("savivaldybėse", "lt")
+def test_short_words_are_keyed_as_spelled_unless_the_dictionary_knows_them():
+    assert index_keys("iso", "lv") == ("iso=",)  # not "is", Lithuanian "iš"
+    assert index_keys("kas", "lv") != index_keys("kases", "lv")
+    assert finds("nākt", "nāk", "lv")  # a verb's short form joins it
+
+
+@pytest.mark.parametrize("word, lang, expected", [
+    ("turas", "lt", {"lt", "lv"}),  # Latvian "turas" (holds on) is a word too: not "tur"
+    ("siltums", "lv", {"lv"}),  # warmth: no Lithuanian key, which "šiltas" (warm) would match
+    ("vakaras", "lt", {"lt"}),  # evening: not Latvian "vakar", yesterday
+    ("jėgos", "lt", {"lt"}),
+    ("yra", "lt", {"lt"}),  # Latvian writes no y
+])
+def test_a_query_word_takes_keys_only_in_languages_it_can_be_a_word_of(word, lang, expected):
+    assert set(word_languages(word)) == expected
 
 
 def test_pages_without_language_keep_words_as_they_are():
@@ -76,27 +149,26 @@ def test_pages_without_language_keep_words_as_they_are():
 
 @settings(max_examples=200, deadline=None, derandomize=True)
 @given(st.text(), st.sampled_from(["lv", "lt", "en", None]))
-def test_every_word_gets_one_nonempty_key(text, lang):
+def test_every_word_gets_its_keys(text, lang):
     terms = page_terms(text, lang)
     words = terms.exact.split()
     assert words == [token.text for token in tokens(text)]
     assert len(terms.keys.split()) == len(words)
-    assert all(terms.keys.split())
-    assert len(terms.vocabulary()) <= len(words)
+    assert all(key for keys in terms.keys.split() for key in keys.split("|"))
 
 
 @settings(max_examples=200, deadline=None, derandomize=True)
 @given(st.text(alphabet="aābcčdeēfgģhiījkķlļmnņoprsštuūvzžąęėįųy", min_size=1, max_size=14),
        st.sampled_from(["lv", "lt", "en"]))
-def test_rule_keys_never_fail(word, lang):
-    assert query_key(word, lang)
+def test_keys_never_fail(word, lang):
+    assert rule_key(word, lang) and index_keys(word, lang) and search_keys(word, lang)
     assert folded_key(word, lang) == fold(folded_key(word, lang))
 
 
 def test_analyze_reports_tokens_and_keys():
     result = analyze("Savivaldybės dirbo", "lt")
-    assert [(a.token, a.key, a.start, a.end) for a in result] == [
-        ("savivaldybės", "savivaldyb", 0, 12), ("dirbo", "dirb~", 13, 18)]
+    assert [(a.token, a.keys, a.start, a.end) for a in result] == [
+        ("savivaldybės", ("savivaldyb#ė",), 0, 12), ("dirbo", ("dirb~#",), 13, 18)]
 
 
 # Query -> (file, a word form on a matching page that is not the query's spelling).
@@ -140,6 +212,25 @@ CORPUS_PAIRS = [
     ("en", "benefits", "02_Sinkevicius_LEAN_SODRA_EN", "benefit"),
     ("en", "learn", "02_Sinkevicius_LEAN_SODRA_EN", "learned"),
     ("en", "queue", "02_Sinkevicius_LEAN_SODRA_EN", "queues"),
+    # forms no slide holds, which found nothing before (issue 20)
+    ("lv", "Latvija", "06_", "latvijas"),
+    ("lv", "iedzīvotāja", "04_", "iedzīvotājs"),
+    ("lv", "veido", "16_", "veidot"),
+    ("lv", "birojos", "04_", "birojs"),
+    ("lv", "karšu", "05_", "karte"),
+    ("lv", "risinātu", "04_", "risina"),
+    ("lt", "reklamos", "12_", "reklama"),
+    ("lt", "sienų", "01_", "sienos"),
+    ("lt", "naujiems", "14_", "naujas"),
+    ("lt", "dideliems", "01_", "didelis"),
+    ("lt", "patirtimi", "02_", "patirtis"),
+    ("lt", "tokio", "07_", "tokius"),
+    # and others like them
+    ("lv", "darbinieku", "05_", "darbiniekus"),
+    ("lv", "mantojumiem", "16_", "mantojumu"),
+    ("lv", "pakalpojumā", "04_", "pakalpojumiem"),
+    ("lt", "sprendimams", "14_", "sprendimus"),
+    ("lt", "rodikliais", "15_", "rodiklių"),
 ]
 
 
@@ -157,6 +248,31 @@ def test_corpus_query_finds_other_forms(corpus_index, lang, query, file, form):
         for hit in hits for a, b in hit.snippet.matches
     }
     assert any(name.startswith(file) and word == form for name, word in matched), matched
+
+
+@pytest.fixture
+def two_languages(tmp_path):
+    """Latvian and Lithuanian pages whose words look alike and are other words."""
+    pages = {
+        "/lt.pdf": ("lt", "Turas po Latviją buvo ilgas. Vakaras buvo šiltas. Jėgos ir valios."),
+        "/lv.pdf": ("lv", "Tur ir skaista māja. Vakar bija silti. Siltums mājā, jēga darbā."),
+    }
+    archive = Archive.create(tmp_path / "idx")
+    with archive.writer() as writer:
+        for path, (lang, text) in pages.items():
+            writer.replace(Document(path=path, format="pdf", title=None, author=None,
+                                    pages=(Page(1, text, lang),), lang=lang))
+    yield archive
+    archive.close()
+
+
+@pytest.mark.parametrize("query, path", [
+    ("turas", "/lt.pdf"), ("turai", "/lt.pdf"), ("vakaras", "/lt.pdf"), ("vakaro", "/lt.pdf"),
+    ("siltums", "/lv.pdf"), ("siltumu", "/lv.pdf"), ("vakar", "/lv.pdf"), ("tur", "/lv.pdf"),
+])
+def test_a_word_does_not_find_the_other_languages_homograph(two_languages, query, path):
+    hits, _ = search(two_languages, query)
+    assert {hit.path for hit in hits} == {path}
 
 
 @pytest.fixture
@@ -225,7 +341,7 @@ def test_the_lookup_table_holds_the_dictionary_and_is_read_back(lang, tmp_path, 
     probes = PROBES + words + [word + "x" for word in words] + [word[:-1] for word in words]
     probes += neighbours  # two words of one block, as the block holds them
     assert [built.get(word) for word in probes] == [dictionary.get(word) for word in probes]
-    assert len(list(tmp_path.glob(f"archive/lemmas-{lang}-*.marshal"))) == 1
+    assert len(list(tmp_path.glob(f"archive/lemmas-{lang}-*.table"))) == 1
 
     def build_again(self, lang):
         raise AssertionError("built again instead of read")
@@ -234,6 +350,17 @@ def test_the_lookup_table_holds_the_dictionary_and_is_read_back(lang, tmp_path, 
     restored = lemmas._load(lang)
     assert restored is not built
     assert [restored.get(word) for word in probes] == [dictionary.get(word) for word in probes]
+
+
+@given(st.lists(st.text("abcčž", min_size=1, max_size=6), min_size=1, max_size=200),
+       st.text("abcčž", min_size=1, max_size=4))
+@settings(max_examples=200, deadline=None, derandomize=True)
+def test_a_table_knows_which_prefixes_start_its_words(words, prefix):
+    from archive.analysis.tables import BlockDictionary
+
+    encoded = sorted({word.encode() for word in words})
+    table = BlockDictionary.of((word, b"") for word in encoded)
+    assert table.has_prefix(prefix) == any(word.startswith(prefix.encode()) for word in encoded)
 
 
 def test_a_broken_or_stale_table_is_built_again(tmp_path, monkeypatch):
@@ -245,17 +372,55 @@ def test_a_broken_or_stale_table_is_built_again(tmp_path, monkeypatch):
         return [table.get(word) for word in PROBES]
 
     expected = answers()
-    (saved,) = tmp_path.glob("archive/*.marshal")
-    size = saved.stat().st_size
-    for broken in (saved.read_bytes()[:1000], b"", b"\x00garbage"):
+    (saved,) = tmp_path.glob("archive/*.table")
+    whole = saved.read_bytes()
+    for broken in (whole[:1000], b"", b"\x00garbage", whole[:-1], whole + b"x"):
         saved.write_bytes(broken)
         assert answers() == expected
-        assert saved.stat().st_size == size  # saved again, whole
+        assert saved.read_bytes() == whole  # saved again, whole
     path, source = lemmas._saved_path("lv")
-    tables._save(path, (0, 0, 0), tables._read_saved(path, source))  # another dictionary file's
-    assert tables._read_saved(path, source) is None
+    tables._save(path, ("another dictionary file",), lemmas._load("lv"))
+    assert tables._open(path, source) is None
     assert answers() == expected
-    assert tables._read_saved(path, source) is not None
+    assert tables._open(path, source) is not None
+
+
+def test_a_search_looks_words_up_in_the_tables_the_index_names(tmp_path, monkeypatch):
+    """Mapped, not read: a search opens them in a millisecond, and never imports simplemma."""
+    import subprocess
+    import sys
+
+    from archive.analysis import lemmas
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    lemmas._load("lv")
+    (name,) = (path.name for path in tmp_path.glob("archive/lemmas-lv-*"))
+    code = (
+        "import sys\n"
+        "from archive.analysis import lemmas, search_keys\n"
+        f"lemmas.select({{'lv': {name!r}}})\n"
+        "print(lemmas.lookup('iedzīvotāja', 'lv'), search_keys('iedzīvotāja', 'lv')[0])\n"
+        "print('simplemma' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, env={**__import__("os").environ})
+    assert result.stdout.split() == ["iedzīvotājs", "iedzīvotāj#s", "False"]
+
+
+def test_without_the_indexs_tables_a_search_keys_words_by_the_rules(tmp_path, monkeypatch, caplog):
+    from archive.analysis import lemmas
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(lemmas, "_SELECTED", {"lv": "lemmas-lv-gone.table"})
+    monkeypatch.setattr(lemmas, "_LOADED", {})
+    lemmas._selected.cache_clear()
+    lemmas.lookup.cache_clear()
+    try:
+        assert lemmas.lookup("iedzīvotāja", "lv") is None and not lemmas.available("lv")
+        assert "run `archive index`" in caplog.text
+    finally:
+        lemmas._selected.cache_clear()
+        lemmas.lookup.cache_clear()
 
 
 def test_a_cache_folder_that_cannot_be_written_only_costs_time(tmp_path, monkeypatch):

@@ -83,7 +83,7 @@ def test_word_frequencies_are_wordfreqs_lists(tmp_path, monkeypatch):
     assert word_frequencies.zipf("aciu", True)[1] == round(math.log10(aciu) + 9, 2)
     assert word_frequencies.zipf("ačiū", True) == word_frequencies.NOWHERE  # folded words only
     assert word_frequencies.list_path("lt") == Path(wordfreq.available_languages("small")["lt"])
-    assert len(list(tmp_path.glob("archive/frequencies-*.marshal"))) == 2
+    assert len(list(tmp_path.glob("archive/frequencies-*.table"))) == 2
 
     def read_again(*args):
         raise AssertionError("built again instead of read")

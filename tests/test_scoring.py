@@ -187,7 +187,8 @@ def test_with_lang_only_that_languages_keys_are_looked_for_and_nothing_changes(a
     only match pages the filter drops."""
     query, _ = expand(any_archive, text, lang=lang)
     fields = {term[0] for term in query.iter_all_terms()}
-    assert fields <= {"exact", f"stem_{lang}"} and f"stem_{lang}" in fields
+    assert fields <= {"exact", f"stem_{lang}"}
+    assert f"stem_{lang}" in fields or text.isupper()  # an acronym is looked for as spelled
     ours = search_talks(any_archive, text, lang=lang, speaker=speaker, limit=None)
     every = archive_query.expand
     monkeypatch.setattr(archive_query, "expand",

@@ -21,10 +21,13 @@ def names(rows):
 
 def test_results_are_grouped_by_talk_with_best_pages_and_versions(corpus_index):
     rows = json.loads(run(corpus_index, "search", "SODRA", "--json").stdout)
-    assert names(rows) == ["02_Sinkevicius_LEAN_SODRA_LT.pdf"]  # both versions: one talk
+    assert len(rows) == 1  # both versions: one talk, under the one that matches best
     row = rows[0]
-    assert [Path(v["path"]).name for v in row["versions"]] == ["02_Sinkevicius_LEAN_SODRA_EN.pptx"]
-    assert row["versions"][0]["lang"] == "en" and row["versions"][0]["format"] == "pptx"
+    files = {"02_Sinkevicius_LEAN_SODRA_LT.pdf": ("lt", "pdf"),
+             "02_Sinkevicius_LEAN_SODRA_EN.pptx": ("en", "pptx")}
+    assert {names(rows)[0], *(Path(v["path"]).name for v in row["versions"])} == set(files)
+    (version,) = row["versions"]
+    assert (version["lang"], version["format"]) == files[Path(version["path"]).name]
     assert 1 <= len(row["pages"]) <= 3
     assert row["page"] == row["pages"][0]["page"] and row["score"] == row["pages"][0]["score"]
     assert [p["score"] for p in row["pages"]] == sorted((p["score"] for p in row["pages"]), reverse=True)
@@ -67,11 +70,77 @@ def test_jsonl_is_one_object_a_line(corpus_index):
         ("event:pasvaldibas Rotko", {"16_Cacka_Rotko_centrs.pdf"}),
         ("speaker:mindaugs AND GIS", set()),
         ("ISO*", {"05_Kozlova_ISO_standarti.pdf"}),
+        # values match whatever their case: as the output prints them, as typed
+        ("format:PDF Rotko", {"16_Cacka_Rotko_centrs.pdf"}),
+        ("lang:EN LEAN", {"02_Sinkevicius_LEAN_SODRA_EN.pptx"}),
+        ("path:*punis*", {"15_Punis_orientuotas_i_rezultatus.pdf"}),
+        ("path:Punis", {"15_Punis_orientuotas_i_rezultatus.pdf"}),
+        ("path:corpus/15_Punis_orientuotas_i_rezultatus.pdf", {"15_Punis_orientuotas_i_rezultatus.pdf"}),
+        ("path:*SODRA*.pptx", {"02_Sinkevicius_LEAN_SODRA_EN.pptx"}),
+        ("path:nowhere", set()),
+        # an event by its place too; a talk by the title the catalog gives it
+        ("event:anyksciai Rotko", {"16_Cacka_Rotko_centrs.pdf"}),
+        ("title:izversana", {"02_Sinkevicius_LEAN_SODRA_EN.pptx", "02_Sinkevicius_LEAN_SODRA_LT.pdf",
+                             "03_Jastremskis_LEAN_savivaldybeje.pptx"}),
     ],
 )
-def test_fields_in_the_query(corpus_index, query, expected):
+def test_fields_in_the_query(corpus_index, query, expected, monkeypatch):
+    monkeypatch.chdir(CORPUS.parent)  # a path as printed is relative to the current folder
     rows = json.loads(run(corpus_index, "search", query, "--no-collapse", "--json").stdout)
     assert set(names(rows)) == expected
+
+
+def test_every_corpus_talk_was_given_at_its_event_and_place(corpus_index):
+    every = json.loads(run(corpus_index, "search", "event:anyksciai", "--no-collapse", "--limit",
+                           "100", "--json").stdout)
+    assert len(every) == 14
+
+
+@pytest.mark.parametrize("query, items", [
+    ('"Pašvaldības tēla radīšana"', {"11_Ardisauskas_savivaldybes_ivaizdis.pptx"}),
+    ("izvēršana", {"02_Sinkevicius_LEAN_SODRA_EN.pptx", "02_Sinkevicius_LEAN_SODRA_LT.pdf",
+                   "03_Jastremskis_LEAN_savivaldybeje.pptx"}),
+    ("izversanu", {"02_Sinkevicius_LEAN_SODRA_EN.pptx", "02_Sinkevicius_LEAN_SODRA_LT.pdf",
+                   "03_Jastremskis_LEAN_savivaldybeje.pptx"}),  # another form, no diacritics
+])
+def test_the_catalogs_titles_find_their_talks(corpus_index, query, items):
+    """The published list names the talks in Latvian, whatever language they were given in."""
+    rows = json.loads(run(corpus_index, "search", query, "--no-collapse", "--json").stdout)
+    assert set(names(rows)) == items
+
+
+def test_an_acronym_finds_only_its_own_spelling(corpus_index):
+    rows = json.loads(run(corpus_index, "search", "ISO", "--pages", "--limit", "100", "--json").stdout)
+    assert rows and all("iso" in row["snippet"].lower() for row in rows)
+
+
+def test_wildcards_fold_diacritics_and_case_as_words_do(corpus_index):
+    def found(query):
+        return {(row["path"], row["page"]) for row in json.loads(
+            run(corpus_index, "search", query, "--pages", "--limit", "500", "--json").stdout)}
+
+    assert found("pasvald*") == found("pašvald*") == found("PAŠVALD*") != set()
+    assert found("savivaldyb?s") == found("savivaldyb?s") != set()
+
+
+@pytest.mark.parametrize("typed, suggested", [
+    ("lean or gis", "lean OR gis"), ("gis and lean", "gis AND lean"), ("not lean", "NOT lean")])
+def test_a_lower_case_operator_is_offered_in_capitals(corpus_index, typed, suggested):
+    assert f"Did you mean: {suggested}\n" in run(corpus_index, "search", typed).stderr
+
+
+def test_a_name_alone_has_no_language():
+    result = CliRunner().invoke(main, ["detect", "Mindaugas Sinkevičius"])
+    assert result.stdout == "none 0.000\n"
+
+
+def test_analyze_shows_the_keys_of_both_sides(corpus_index):
+    lines = run(corpus_index, "analyze", "--lang", "lv", "Rīga iedzīvotāja ISO").stdout.splitlines()
+    assert [line.split()[:3] for line in lines] == [
+        ["rīga", "index", "rīg#a"], ["iedzīvotāja", "index", "iedzīvotāj#s"], ["iso", "index", "iso="]]
+    assert lines[0].endswith("query lv rīg|rīg#a") and lines[2].endswith("query as spelled")
+    rows = json.loads(run(corpus_index, "analyze", "--lang", "lt", "turas", "--json").stdout)
+    assert rows[0]["index"] == ["tur#as"] and set(rows[0]["query"]["keys"]) == {"lt", "lv"}
 
 
 @pytest.mark.parametrize(
@@ -85,6 +154,12 @@ def test_did_you_mean(corpus_index, typed, suggested):
 
 def test_no_suggestion_when_the_query_finds_enough(corpus_index):
     assert "Did you mean" not in run(corpus_index, "search", "LEAN").stderr
+
+
+@pytest.mark.parametrize("typed", ["karšu", "sienų"])  # no slide spells them; other forms are
+def test_no_suggestion_for_a_word_found_by_its_other_forms(corpus_index, typed):
+    result = run(corpus_index, "search", typed)
+    assert "1 talk" in result.stderr and "Did you mean" not in result.stderr
 
 
 def test_similar_talks_across_languages(corpus_index):

@@ -21,5 +21,17 @@ def key(word: str) -> str:
     return _stemmer().stemWord(word)
 
 
-index_key = key
+rule_key = key
 folded_key = key  # English words carry no diacritics to lose
+
+
+def rule_keys(word: str) -> tuple[str, ...]:
+    return (key(word),)
+
+
+def guessed_keys(word: str) -> tuple[str, ...]:
+    return ()
+
+
+def dictionary_key(word: str) -> None:
+    return None  # Snowball needs no dictionary
