@@ -8,9 +8,10 @@ next run then redoes that work, never less.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, fields
 from pathlib import Path
+
+from archive.files import replace_file
 
 MANIFEST = "files.json"
 
@@ -43,12 +44,6 @@ def load(directory: Path) -> dict[str, FileRecord]:
 
 
 def save(directory: Path, records: dict[str, FileRecord]) -> None:
-    path = Path(directory, MANIFEST)
-    temporary = path.with_suffix(".tmp")
     rows = [records[key].to_dict() for key in sorted(records)]
-    text = json.dumps({"files": rows}, ensure_ascii=False, separators=(",", ":"))
-    with temporary.open("w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(temporary, path)
+    replace_file(Path(directory, MANIFEST),
+                 json.dumps({"files": rows}, ensure_ascii=False, separators=(",", ":")))

@@ -16,7 +16,6 @@ import os
 import re
 from collections import defaultdict
 from fnmatch import fnmatchcase
-from pathlib import Path
 from typing import NamedTuple
 
 from whoosh import query as wq
@@ -178,13 +177,13 @@ class _Expander:
         aside as for a word ("pasvald*" finds "pašvaldība")."""
         # Whoosh keeps no offsets of a pattern: it is found again in what was typed.
         found = re.search(re.escape(node.text), self.text, re.IGNORECASE)
-        typed = found.group() if found else None
-        # Diacritics left out, unless typed in capitals, an acronym's start ("ISO*")
-        typed_plain = fold(node.text) == node.text and not (typed and typed.isupper())
+        acronym = bool(found) and found.group().isupper()  # the start of one: "ISO*"
+        # Diacritics left out, unless typed in capitals
+        typed_plain = fold(node.text) == node.text and not acronym
         pattern = node.text + "*" if isinstance(node, wq.Prefix) else node.text
         spellings = [spelling for spelling in self.vocabulary.matching(fold(pattern))
                      if typed_plain or fnmatchcase(spelling, pattern)
-                     or fold(spelling) == spelling and not (typed and typed.isupper())]
+                     or fold(spelling) == spelling and not acronym]
         self.matched.exact.update(spellings)
         return wq.Or([node, *(wq.Term("exact", s, boost=EXACT) for s in spellings)])
 
@@ -273,14 +272,13 @@ class QueryKeys(NamedTuple):
 def query_keys(archive: Archive | None, word: str, typed: str | None = None) -> QueryKeys:
     """The keys a search for WORD (lower case; TYPED as typed) looks for, with ARCHIVE's
     vocabulary and dictionaries (or, without an index, the rules and dictionaries alone)."""
+    if is_literal(word, typed):
+        return QueryKeys(True, {}, {})
     if archive is not None:
         lemmas.select(archive.dictionaries)
-    vocabulary = Vocabulary(archive.directory if archive is not None else Path("/nonexistent"))
+    vocabulary = Vocabulary(archive.directory if archive is not None else None)
     try:
-        expander = _Expander(archive, vocabulary, typed or word, exact_only=False)
-        if is_literal(word, typed):
-            return QueryKeys(True, {}, {})
-        own, folded = expander.keys(word)
+        own, folded = _Expander(archive, vocabulary, typed or word, exact_only=False).keys(word)
     finally:
         vocabulary.close()
     return QueryKeys(False, {lang: sorted(own[lang]) for lang in LANGUAGES if own.get(lang)},

@@ -24,6 +24,7 @@ from whoosh.util.filelock import FcntlLock
 
 from archive.analysis import PageTerms, lemmas, page_terms, tokens
 from archive.errors import ArchiveError, IndexBusy, IndexNotFound, SchemaMismatch
+from archive.files import replace_file
 from archive.schema import SCHEMA_VERSION, STEM_FIELDS, build_schema
 from archive.scoring import PageBM25
 from archive.text import name_key
@@ -153,11 +154,7 @@ class Archive:
         return archive
 
     def _save_meta(self) -> None:
-        """archive.json, replaced whole."""
-        path = self.directory / META_FILE
-        temporary = path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(self.meta) + "\n", encoding="utf-8")
-        os.replace(temporary, path)
+        replace_file(self.directory / META_FILE, json.dumps(self.meta) + "\n")
 
     @classmethod
     def open_or_create(cls, directory: Path) -> Archive:
@@ -200,6 +197,15 @@ class Archive:
         self.ix.close()
 
 
+def document_terms(doc: DocumentLike) -> tuple[PageTerms, ...]:
+    """The terms of DOC's pages, each in its language, then those of its catalog title, if it
+    has one, in the title's: what `ArchiveWriter.replace` indexes. Needs the lemma dictionary."""
+    terms = tuple(page_terms(page.text, page.lang) for page in doc.pages)
+    if doc.catalog_title:
+        terms += (page_terms(doc.catalog_title, doc.catalog_title_lang),)
+    return terms
+
+
 class ArchiveWriter:
     def __init__(self, writer):
         self._writer = writer
@@ -240,9 +246,7 @@ class ArchiveWriter:
             pages=len(doc.pages),
         )
         if terms is None:
-            terms = [page_terms(page.text, page.lang) for page in doc.pages]
-            if doc.catalog_title:
-                terms.append(page_terms(doc.catalog_title, doc.catalog_title_lang))
+            terms = document_terms(doc)
         title_terms = terms[len(doc.pages)] if len(terms) > len(doc.pages) else None
         for n, page in enumerate(doc.pages):
             self._add_page(common, page.number, page.text, page.lang, terms[n],

@@ -9,6 +9,7 @@ it may name spellings no page holds any more; a query for those finds nothing, a
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
@@ -28,10 +29,11 @@ CREATE TABLE IF NOT EXISTS keys (
 
 
 class Vocabulary:
-    def __init__(self, directory: Path, create: bool = False):
-        path = Path(directory, FILE)
-        if not create and not path.exists():
-            self._db = None  # an index from before the vocabulary: rule keys only
+    def __init__(self, directory: Path | None, create: bool = False):
+        """The vocabulary of the index in DIRECTORY; None: no index, an empty vocabulary."""
+        path = Path(directory, FILE) if directory is not None else None
+        if path is None or not create and not path.exists():
+            self._db = None  # no index, or one from before the vocabulary: rule keys only
             return
         self._db = sqlite3.connect(path)
         if create:
@@ -74,7 +76,7 @@ class Vocabulary:
         one), at most LIMIT of them."""
         if self._db is None:
             return []
-        literal = pattern[: min(pattern.find(c) % (len(pattern) + 1) for c in "*?[")]
+        literal = re.split(r"[*?[]", pattern, maxsplit=1)[0]
         rows = self._db.execute(  # the literal start narrows the scan to the index's range
             "SELECT DISTINCT spelling FROM spellings WHERE folded >= ? AND folded < ? "
             "AND folded GLOB ? LIMIT ?",

@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from archive.analysis import folded_key, index_keys, search_keys  # noqa: E402
+from archive.analysis.rules import root_of  # noqa: E402
 from archive.text import fold  # noqa: E402
 
 DEFAULT = ROOT.parent / "shared" / "data" / "ud-dev" / "lemmas.jsonl"
@@ -53,7 +54,7 @@ def _ours(lang: str):
     """How the archive keys forms: a form's keys (to find candidate pairs by their roots), and
     whether two forms meet (a search for either looks for a key the other is indexed under)."""
     def keys_of(form: str) -> set[str]:
-        return {key.split("#")[0] for key in index_keys(form, lang) + search_keys(form, lang)}
+        return {root_of(key) for key in index_keys(form, lang) + search_keys(form, lang)}
 
     def meet(a: str, b: str) -> bool:
         return bool(set(search_keys(a, lang)) & set(index_keys(b, lang))
@@ -105,7 +106,7 @@ def diacritics(lang: str, pairs) -> dict:
         vocabulary[fold(form)].update(search_keys(form, lang))
     marked = [form for form in forms if fold(form) != form]
     with_vocabulary = sum(bool(vocabulary[fold(f)] & set(index_keys(f, lang))) for f in marked)
-    fallback = sum(folded_key(fold(f), lang) in {fold(k).split("#")[0] for k in index_keys(f, lang)}
+    fallback = sum(folded_key(fold(f), lang) in {root_of(fold(k)) for k in index_keys(f, lang)}
                    for f in marked)
     return {
         "forms_with_diacritics": len(marked),

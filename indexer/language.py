@@ -41,7 +41,6 @@ _URL = re.compile(r"\S+://\S+|www\.\S+|\S+@\S+")
 _COUNTRY_DOMAIN = re.compile(r"[\w-]\.(lv|lt)\b(?![\w-]|\.\w)", re.IGNORECASE)
 WORD_PATTERN = re.compile(r"[^\W\d_]+")  # a word, as the detector reads one: letters only
 
-
 FUNCTION_WORDS = {
     "lv": """un ir ar kas par no uz ka lai bet arī vai tas tā to tie tās kā jo pie pēc līdz nav
         bija būs es tu viņš viņa mēs jūs viņi šis šī šo ļoti vēl jau tikai kur kad kāpēc jā nē
@@ -198,9 +197,6 @@ def _dictionaries_knowing(word: str) -> tuple[str, ...]:
     letters = set(word)
     return tuple(lang for lang in LANGUAGES
                  if not letters & FOREIGN_LETTERS[lang] and lemmas.is_listed(word, lang))
-
-
-
 
 
 @lru_cache(maxsize=2)

@@ -25,7 +25,7 @@ from archive import manifest
 from archive.analysis import PageTerms, page_terms, tokens
 from archive.errors import IndexBusy, IndexNotFound
 from archive.manifest import FileRecord
-from archive.store import WRITER_MB, Archive, rebuilding
+from archive.store import WRITER_MB, Archive, document_terms, rebuilding
 from archive.text import fold
 from indexer.catalog import CatalogEntry, load_catalog
 from indexer.errors import CatalogError, ExtractionError
@@ -180,9 +180,7 @@ def process(task: Task) -> Outcome:
     path = task.file.path
     try:
         doc = build_document(Path(path), task.catalog)
-        terms = tuple(page_terms(page.text, page.lang) for page in doc.pages)
-        if doc.catalog_title:
-            terms += (page_terms(doc.catalog_title, doc.catalog_title_lang),)
+        terms = document_terms(doc)
     except ExtractionError as exc:
         return Outcome(task.file, failure=Failure(exc.path, exc.reason))
     except FileTooSlow:

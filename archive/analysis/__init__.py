@@ -81,13 +81,12 @@ def search_keys(word: str, lang: str) -> tuple[str, ...]:
 @lru_cache(maxsize=3 * WORD_CACHE)
 def _keys(word: str, lang: str) -> tuple[str, ...]:
     module = _MODULES[lang]
+    by_dictionary = module.dictionary_key(word)
     # A Baltic short word is keyed as spelled (a form the dictionary knows joins its word: "nāk",
     # comes; "ādu"); Snowball keys English ones as it keys the rest ("ran", "use").
     if len(word) <= SHORT and lang != "en":
-        by_dictionary = module.dictionary_key(word)
         known = by_dictionary and len(by_dictionary.rstrip("~s+=")) >= 2
         return (by_dictionary if known else word + LITERAL,)
-    by_dictionary = module.dictionary_key(word)
     if by_dictionary is None:
         return module.guessed_keys(word) or module.rule_keys(word)
     if LEMMA_MARK in by_dictionary:

@@ -93,6 +93,9 @@ _DEPALATALISE = (
     ("pj", "p"), ("bj", "b"), ("mj", "m"), ("vj", "v"),
     ("č", "c"), ("ļ", "l"), ("ņ", "n"), ("š", "s"), ("ž", "z"),
 )
+# The consonants a verb's present softens besides those `depalatalise` undoes: "sniegt",
+# "sniedz"; "braukt", "brauc".
+_VERB_SOFTENING = (("dz", "g"), ("c", "k"))
 _PREFIXES = ("ne", "jā")  # taken off verb forms
 MIN_ROOT = 2
 
@@ -121,7 +124,7 @@ def verb_root(word: str, t: Tables = PLAIN) -> str:
     if len(root) >= 3 and root.endswith(t.themes):  # the theme vowel: strād-ā-t
         root = root[:-1]
     root = depalatalise(root)
-    for soft, hard in (("dz", "g"), ("c", "k")):  # sniegt, sniedz; braukt, brauc
+    for soft, hard in _VERB_SOFTENING:
         if root.endswith(soft):
             return root[: -len(soft)] + hard
     return root
@@ -273,7 +276,7 @@ def _starts_a_word(root: str) -> bool:
 
 
 _INFINITIVES = ("t", "āt", "ēt", "īt", "ot", "ināt")
-_HARDENED = (("dz", "g"), ("c", "k"), ("ļ", "l"), ("ņ", "n"), ("š", "s"), ("ž", "z"), ("č", "c"))
+_HARDENED = (*_VERB_SOFTENING, ("ļ", "l"), ("ņ", "n"), ("š", "s"), ("ž", "z"), ("č", "c"))
 
 
 def _roots(root: str) -> list[str]:
