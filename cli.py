@@ -5,15 +5,17 @@ from __future__ import annotations
 import enum
 import json
 import os
+import shutil
 import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
-from archive import ArchiveError
-from archive.query import LANGUAGES
+from archive.errors import ArchiveError
+from archive.text import LANGUAGES
 
 
 class Exit(enum.IntEnum):
@@ -24,6 +26,66 @@ class Exit(enum.IntEnum):
     INTERRUPTED = 130  # Ctrl-C: what was done is committed
 
 
+class Failed(click.ClickException):
+    """An error for the user: one line on stderr, exit 1."""
+
+
+def error(message: str) -> None:
+    """Every error and warning the CLI prints starts the same way."""
+    click.echo(f"archive: {message}", err=True)
+
+
+def os_error(exc: OSError) -> str:
+    """An OSError as the user needs it: the path, then the reason."""
+    reason = exc.strerror or str(exc)
+    if exc.filename is None:
+        return reason
+    return f"{display_path(os.fsdecode(exc.filename))}: {reason}"
+
+
+class ArchiveGroup(click.Group):
+    """The root command: errors of every kind end as one line (`archive: ...`) and an exit
+    code (see Exit), never a traceback; a reader that closes the pipe ends the output quietly."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a closed pipe shows here, not at exit
+            return result
+        except BrokenPipeError:
+            _silence_stdout()
+            sys.exit(Exit.OK)  # `archive search ... | head -1`: the reader had enough
+        except OSError as exc:
+            raise Failed(os_error(exc)) from exc
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except click.UsageError as exc:
+            if exc.ctx is not None:
+                click.echo(exc.ctx.get_usage(), err=True)
+                click.echo(f"Try '{exc.ctx.command_path} --help' for help.\n", err=True)
+            error(exc.format_message())
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            error(exc.format_message())
+            sys.exit(exc.exit_code)
+        except click.Abort:  # Ctrl-C outside an index run
+            error("interrupted")
+            sys.exit(Exit.INTERRUPTED)
+        sys.exit(code or Exit.OK)
+
+
+def _silence_stdout() -> None:
+    """Python would report the closed pipe again when it flushes stdout at exit."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (a test's capture): nothing to flush
+
+
 def default_index_dir() -> Path:
     data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
     return Path(data_home) / "archive" / "index"
@@ -32,6 +94,30 @@ def default_index_dir() -> Path:
 json_option = click.option(
     "--json", "as_json", is_flag=True, help="Print JSON on stdout instead of text."
 )
+
+
+def output_options(command):
+    """--json and --jsonl, for a command that lists things (see `output_of`)."""
+    command = click.option("--jsonl", is_flag=True,
+                           help="Print one JSON object a line instead of text.")(command)
+    return json_option(command)
+
+
+def output_of(as_json: bool, jsonl: bool) -> str:
+    """The output --json and --jsonl ask for: "text", "json" or "jsonl"."""
+    if as_json and jsonl:
+        raise click.UsageError("--json and --jsonl cannot be used together",
+                               click.get_current_context())
+    return "jsonl" if jsonl else "json" if as_json else "text"
+
+
+def print_rows(rows: list[dict], output: str) -> None:
+    """ROWS as a JSON list (--json) or one JSON object a line (--jsonl)."""
+    if output == "jsonl":
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+    else:
+        print_json(rows)
 
 
 def print_json(data) -> None:
@@ -50,12 +136,12 @@ def display_path(path: str) -> str:
         return path
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ArchiveGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="archive", prog_name="archive")
 @click.option(
     "--index",
     "index_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     envvar="ARCHIVE_INDEX",
     default=default_index_dir,
     show_default="$XDG_DATA_HOME/archive/index",
@@ -72,14 +158,23 @@ def main(ctx: click.Context, index_dir: Path, verbose: int, quiet: bool) -> None
       archive index corpus
       archive search LEAN --lang lt
       archive search Rotko --speaker cacka
+
+    \b
+    Exit status: 0 done (an empty result too), 1 an error (one line on stderr, "archive: "
+    first), 2 a command used wrongly, 3 an index run that left files unindexed (they failed,
+    now or in an earlier run), 130 interrupted.
     """
-    if ctx.invoked_subcommand in READING_FILES:
+    if index_dir.exists() and not index_dir.is_dir():
+        named = ("ARCHIVE_INDEX" if ctx.get_parameter_source("index_dir") is
+                 ParameterSource.ENVIRONMENT else "--index")
+        raise click.UsageError(f"{named} names {index_dir}, a file: the index is a folder", ctx)
+    if verbose or ctx.invoked_subcommand in READING_FILES:
         _log_to_stderr(verbose, quiet)
     ctx.obj = {"index_dir": index_dir, "quiet": quiet}
 
 
 # The commands that read files, whose readers log what they skip (a slide, a damaged page).
-# Only they set up logging: importing it would cost a cold search 10 ms.
+# Only they set up logging unless -v asks: importing it would cost a cold search 10 ms.
 READING_FILES = ("index", "inspect")
 
 
@@ -127,20 +222,26 @@ def index(
 
     Reads .pdf and .pptx files (any case of the extension), one index entry per page or slide,
     with its language (lv, lt or en), the talk's speaker and title. A catalog.csv beside the
-    files (columns file, item, title, speaker, language, event, date) is trusted over what the
-    files say.
+    files (columns file, item, title, speaker, language, event, date, place, aliases) is
+    trusted over what the files say; a catalog added, edited or removed later is applied by the
+    next run to the files whose row changed, without reading them again.
 
     Only what changed is read again: a file whose size and time are unchanged is skipped, a
     touched or moved file is recognised by its content and keeps its pages, and files gone from
-    under PATHS leave the index (files indexed from elsewhere stay). Files are read by worker
-    processes, one per core; work is committed in batches, and an interrupted run leaves the
-    index as of its last commit, searchable.
+    under PATHS leave the index (files indexed from elsewhere stay). Paths are resolved first
+    (.., symlinks), so a file reached twice is one file; byte-identical copies at two paths are
+    one talk, shown once with both paths. Files are read by worker processes, one per core;
+    work is committed in batches, and an interrupted run leaves the index as of its last
+    commit, searchable.
 
     A file that cannot be read is reported on stderr, one line each, and skipped; the run goes
-    on and exits with status 3. It is not read again until it changes (or --retry-failed). Each
-    file is read in a worker process within a time and memory limit (--timeout, --memory); a
-    file that crashes its worker is reported and the run goes on. Ctrl-C commits what is done
-    and stops (status 130); a second index run on the same index waits for the first.
+    on and exits with status 3. It is not read again until it changes (or --retry-failed), and
+    every later run counts it and exits with status 3 while it fails (`archive files --failed`
+    lists them). Each file is read in a worker process within a time and memory limit
+    (--timeout, --memory); a file that crashes its worker is reported and the run goes on.
+    Ctrl-C commits what is done and stops (status 130); a second index run on the same index
+    waits for the first. The summary goes to stderr (-q silences it); --dry-run lists on
+    stdout what it would do; -v logs the plan and each commit, -vv each file.
 
     \b
     Examples:
@@ -151,12 +252,15 @@ def index(
     from indexer.pipeline import Interrupted, index_paths
     from indexer.workers import Limits
 
-    show_progress = not obj["quiet"] and not as_json and not dry_run and sys.stderr.isatty()
+    quiet = obj["quiet"]
+    show_progress = not quiet and not as_json and not dry_run and sys.stderr.isatty()
 
     def waiting() -> None:
-        click.echo(f"archive: another `archive index` is writing {obj['index_dir']}; waiting "
-                   "for it to finish (or run with --no-wait)", err=True)
+        error(f"another `archive index` is writing {obj['index_dir']}; waiting for it to finish "
+              "(or run with --no-wait)")
 
+    # Opened first, so that a report that cannot be written stops the run before it starts.
+    report_fh = report_file.open("w", encoding="utf-8") if report_file else None
     try:
         report = index_paths(
             list(paths), obj["index_dir"], rebuild=rebuild, dry_run=dry_run, jobs=jobs,
@@ -164,77 +268,101 @@ def index(
             limits=Limits(seconds=timeout, memory_mb=memory), wait=not no_wait, on_wait=waiting,
         )
     except ArchiveError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise Failed(str(exc)) from exc
     except Interrupted as exc:
-        click.echo(f"archive: {exc}", err=True)
+        error(str(exc))
         sys.exit(Exit.INTERRUPTED)
     finally:
         if show_progress:
             click.echo("\r\033[K", nl=False, err=True)
+    for path in report.ignored:
+        error(f"{display_path(path)}: not a PDF or PPTX file; skipped")
     if dry_run:
-        _print_plan(report.plan, as_json)
+        _print_plan(report.plan, as_json, quiet)
         return
     for failure in report.failures:
-        click.echo(f"archive: {display_path(failure.path)}: {failure.reason}", err=True)
-    if report_file:
-        with report_file.open("w", encoding="utf-8") as fh:
+        error(f"{display_path(failure.path)}: {failure.reason}")
+    if report_fh:
+        with report_fh:
             for row in report.problems():
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+                report_fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     if as_json:
         print_json(report.to_dict())
-    else:
-        click.echo(
-            f"{report.added} added, {report.updated} updated, {report.moved} moved, "
+    elif not quiet:
+        say = _summary
+        say(f"{report.added} added, {report.updated} updated, {report.moved} moved, "
             f"{report.unchanged + report.touched} unchanged, {report.removed} removed, "
             f"{len(report.failures)} failed: {_plural(report.pages, 'page')} read "
-            f"in {report.seconds:.1f} s into {obj['index_dir']}"
-        )
+            f"in {report.seconds:.1f} s into {obj['index_dir']}")
         if report.files:
-            click.echo(f"  documents by language: {_counts(report.documents_by_lang)}")
-            click.echo(f"  pages by language:     {_counts(report.pages_by_lang)}")
+            say(f"  documents by language: {_counts(report.documents_by_lang)}")
+            say(f"  pages by language:     {_counts(report.pages_by_lang)}")
+        if report.recatalogued:
+            say(f"  catalog applied again: {_plural(report.recatalogued, 'file')} whose row "
+                "changed, without reading them")
         if report.skipped_pages:
-            click.echo(f"  unreadable pages skipped: {report.skipped_pages}")
-    if report.failures:
+            say(f"  unreadable pages skipped: {report.skipped_pages}")
+        if report.failing:
+            say(f"  {report.failing} failed earlier and unchanged; `--retry-failed` reads them "
+                "again, `archive files --failed` lists them")
+    if report.failures or report.failing:
         sys.exit(Exit.PARTIAL)
 
 
+def _summary(line: str) -> None:
+    """What a run did, on stderr (stdout carries what it lists), silenced by -q."""
+    click.echo(line, err=True)
+
+
 class _ProgressLine:
-    """Files done of total, pages/s and time left, on one line of stderr, ten times a second."""
+    """Files done of total, pages/s and time left, on one line of stderr that fits the
+    terminal, redrawn in place ten times a second."""
 
     def __init__(self):
         self._shown = 0.0
+        self._first: tuple[float, int, int] | None = None  # when the first file was done
 
     def __call__(self, progress) -> None:
         now = time.monotonic()
+        if self._first is None:
+            self._first = (now, progress.done, progress.pages)
         if now - self._shown < 0.1 and progress.done < progress.total:
             return
         self._shown = now
-        rate = progress.pages / progress.seconds if progress.seconds else 0.0
-        left = (progress.total - progress.done) * progress.seconds / max(progress.done, 1)
-        click.echo(
-            f"\r\033[K{progress.done}/{progress.total} files, {progress.pages} pages, "
-            f"{rate:.0f} pages/s, {int(left) // 60}:{int(left) % 60:02d} left",
-            nl=False, err=True,
-        )
+        parts = [f"{progress.done}/{progress.total} files", f"{progress.pages} pages"]
+        since, files, pages = self._first
+        if now - since >= 1 and progress.done > files:
+            # From the rate since the first file: before it, the workers were starting.
+            parts.append(f"{(progress.pages - pages) / (now - since):.0f} pages/s")
+            left = (progress.total - progress.done) * (now - since) / (progress.done - files)
+            parts.append(f"{int(left) // 60}:{int(left) % 60:02d} left")
+        width = shutil.get_terminal_size().columns - 1  # the last column would wrap the line
+        while len(parts) > 1 and len(", ".join(parts)) > width:
+            parts.pop()
+        click.echo(f"\r\033[K{', '.join(parts)[:width]}", nl=False, err=True)
 
 
-def _print_plan(plan, as_json: bool) -> None:
+def _print_plan(plan, as_json: bool, quiet: bool) -> None:
     if as_json:
         print_json(plan.to_dict())
         return
-    for label, files in (("add", plan.add), ("update", plan.update + plan.retry)):
+    for label, files in (("add", plan.add), ("update", plan.update + plan.retry),
+                         ("catalog", plan.recatalog)):
         for file in files:
             click.echo(f"{label}  {display_path(file.path)}")
     for old, file in plan.move:
         click.echo(f"move  {display_path(old)} -> {display_path(file.path)}")
     for path in plan.remove:
         click.echo(f"remove  {display_path(path)}")
-    click.echo(
-        f"{len(plan.add)} to add, {len(plan.update) + len(plan.retry)} to update, "
-        f"{len(plan.move)} to move, {len(plan.remove)} to remove, "
-        f"{len(plan.unchanged) + len(plan.touch)} unchanged",
-        err=True,
-    )
+    if not quiet:
+        failing = {file.path for file in plan.failing}
+        unchanged = len(plan.unchanged) + sum(f.path not in failing for f in plan.touch)
+        _summary(
+            f"{len(plan.add)} to add, {len(plan.update) + len(plan.retry)} to update, "
+            f"{len(plan.move)} to move, {len(plan.remove)} to remove, "
+            f"{len(plan.recatalog)} to apply the catalog to, {unchanged} unchanged, "
+            f"{len(plan.failing)} failed earlier"
+        )
 
 
 def _plural(n: int, noun: str) -> str:
@@ -271,8 +399,7 @@ def _counts(counter) -> str:
 @click.option(
     "--exact", is_flag=True, help="Only the spellings typed (any case): no other word forms."
 )
-@json_option
-@click.option("--jsonl", is_flag=True, help="Print one JSON object a line instead of text.")
+@output_options
 @click.pass_obj
 def search(
     obj: dict, query: tuple[str, ...], lang: str | None, speaker: str | None, limit: int,
@@ -286,8 +413,9 @@ def search(
     forms, then matches through missing diacritics; --exact keeps only the spelling typed.
 
     QUERY uses Whoosh syntax: words (all must match), "a phrase", OR, NOT, AND, (groups),
-    wild* cards, and field:value for title, speaker, lang, format, event and path
-    (speaker:kucas, format:pdf, event:anyksciai). Matching ignores case.
+    wild* cards, and field:value for title, speaker, lang, format, event, place, year and path
+    (speaker:kucas, format:pdf, event:anyksciai, year:2018, year:[2017 TO 2019]). Matching
+    ignores case.
 
     Each talk is shown once, best first: its title, speaker and language, then its best pages
     as path:page with a snippet, the matched words in bold, and its other versions. --pages
@@ -306,6 +434,7 @@ def search(
     from archive.query import search as search_pages
     from archive.query import search_talks, suggest
 
+    output = output_of(as_json, jsonl)
     text = " ".join(query)
     with opened(obj) as archive:
         if by_page:
@@ -319,13 +448,8 @@ def search(
             counted = (f"{_plural(total, 'talk' if collapse else 'file')}, "
                        f"{_plural(grouped.total_pages, 'page')} match")
         suggestion = suggest(archive, text) if total < 3 and not exact else None
-    if as_json or jsonl:
-        rows = [entry.to_dict() for entry in entries]
-        if jsonl:
-            for row in rows:
-                click.echo(json.dumps(row, ensure_ascii=False))
-        else:
-            print_json(rows)
+    if output != "text":
+        print_rows([entry.to_dict() for entry in entries], output)
     else:
         color = use_color()
         for entry in entries:
@@ -333,7 +457,7 @@ def search(
                 _print_page(entry, color, about=True)
             else:
                 _print_talk(entry, color)
-    if not obj["quiet"] and not (as_json or jsonl):
+    if not obj["quiet"] and output == "text":
         shown = (f" (showing {offset + 1}-{offset + len(entries)})"
                  if entries and (offset or total > len(entries)) else "")
         click.echo(f"{counted}{shown}", err=True)
@@ -473,11 +597,11 @@ def _lines(text: str | None):
 
 
 def _path_and_page(spec: str) -> tuple[str, int | None]:
-    """PATH or PATH:PAGE, the path made absolute as the index holds it."""
+    """PATH or PATH:PAGE, the path resolved as the index holds it (absolute, links followed)."""
     path, _, page = spec.rpartition(":")
     if not path or not page.isdigit():
         path, page = spec, ""
-    return str(Path(path).absolute()), int(page) if page else None
+    return str(Path(path).resolve()), int(page) if page else None
 
 
 @contextmanager
@@ -492,7 +616,7 @@ def opened(obj: dict):
         finally:
             archive.close()
     except ArchiveError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise Failed(str(exc)) from exc
 
 
 @main.command()
@@ -512,9 +636,16 @@ def show(obj: dict, spec: str, as_json: bool) -> None:
 
     path, page = _path_and_page(spec)
     with opened(obj) as archive:
-        pages = stored_pages(archive, path, page)
+        pages = stored_pages(archive, path)
     if not pages:
-        raise click.ClickException(f"{spec} is not in the index (see `archive stats`)")
+        raise Failed(f"{display_path(path)} is not in the index (`archive files` lists what is)")
+    if page is not None:
+        chosen = [p for p in pages if p["page"] == page]
+        if not chosen:
+            numbers = [p["page"] for p in pages]
+            raise Failed(f"{display_path(path)} has {_plural(len(pages), 'page')} in the index "
+                         f"({_ranges(numbers)}): there is no page {page}")
+        pages = chosen
     first = pages[0]
     meta = {k: first.get(k) for k in ("path", "format", "title", "catalog_title", "speaker",
                                       "speaker_source", "speaker_confidence",
@@ -526,10 +657,82 @@ def show(obj: dict, spec: str, as_json: bool) -> None:
         return
     for key, value in meta.items():
         if value not in (None, "", [], {}):
-            click.echo(f"{key + ':':20} {value}")
+            click.echo(f"{key + ':':20} {_readable(key, value)}")
     for p in pages:
         click.echo(f"\n--- {display_path(p['path'])}:{p['page']}  [{p['lang']}]")
         click.echo(p["content"])
+
+
+def _readable(key: str, value) -> str:
+    """A stored value as a person reads it: names one after another, shares in per cent."""
+    if key == "path":
+        return display_path(value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {v:.0%}" if isinstance(v, float) else f"{k} {v}"
+                         for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return "; ".join(map(str, value))
+    return str(value)
+
+
+def _local_time(stamp: str | None) -> str | None:
+    """An ISO 8601 time in UTC as the clock here shows it, to the minute."""
+    if not stamp:
+        return None
+    from datetime import datetime
+
+    return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _ranges(numbers: list[int]) -> str:
+    """1, 2, 3, 5 -> "pages 1-3, 5"."""
+    runs: list[list[int]] = []
+    for n in sorted(numbers):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return "pages " + ", ".join(f"{a}-{b}" if a != b else f"{a}" for a, b in runs)
+
+
+@main.command()
+@click.option("--failed", "only_failed", is_flag=True, help="Only the files that failed.")
+@output_options
+@click.pass_obj
+def files(obj: dict, only_failed: bool, as_json: bool, jsonl: bool) -> None:
+    """List the files the index holds (path, pages, language, speaker, when indexed) and the
+    files that failed, with the reason.
+
+    A file that failed is read again when it changes, or by `archive index --retry-failed`.
+    --json prints a list of objects (path, status "indexed" or "failed", pages, lang, speaker,
+    title, talk, indexed, reason); --jsonl the same, one a line.
+
+    \b
+    Examples:
+      archive files
+      archive files --failed
+      archive files --jsonl | jq -r 'select(.lang == "lt") | .path'
+    """
+    from archive.query import indexed_files
+
+    output = output_of(as_json, jsonl)
+    with opened(obj) as archive:
+        entries = indexed_files(archive)
+    if only_failed:
+        entries = [entry for entry in entries if entry.status == "failed"]
+    if output != "text":
+        print_rows([entry.to_dict() for entry in entries], output)
+        return
+    for entry in entries:
+        if entry.status == "failed":
+            click.echo(f"{display_path(entry.path)}  failed: {entry.reason}")
+        else:
+            about = " · ".join(x for x in (_plural(entry.pages, "page"), entry.lang,
+                                           entry.speaker, _local_time(entry.indexed)) if x)
+            click.echo(f"{display_path(entry.path)}  {about}")
+    if not obj["quiet"]:
+        failed = sum(entry.status == "failed" for entry in entries)
+        _summary(f"{_plural(len(entries) - failed, 'file')} indexed, {failed} failed")
 
 
 @main.command()
@@ -576,16 +779,16 @@ def inspect(file: Path, as_json: bool) -> None:
     from indexer.errors import CatalogError, ExtractionError
     from indexer.pipeline import build_document
 
-    path = file.absolute()
+    path = file.resolve()
     try:
         catalog = load_catalog(path.parent).get(path.name)
     except CatalogError as exc:
-        click.echo(f"archive: {display_path(exc.path)}: {exc.reason}", err=True)
+        error(f"{display_path(exc.path)}: {exc.reason}")
         catalog = None
     try:
         doc = build_document(path, catalog)
     except ExtractionError as exc:
-        raise click.ClickException(f"{display_path(exc.path)}: {exc.reason}") from exc
+        raise Failed(f"{display_path(exc.path)}: {exc.reason}") from exc
     if as_json:
         print_json(doc.to_dict())
         return

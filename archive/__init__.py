@@ -1,8 +1,8 @@
-"""The searchable store: the only package that knows Whoosh."""
+"""The searchable store: the only package that knows Whoosh.
 
-from archive.startup import import_whoosh
-
-import_whoosh()  # before any module of the archive imports Whoosh: see archive.startup
+Importing the package costs nothing: Whoosh is imported by the modules that use it, each
+through `archive.startup` first, so that `archive --help` and `archive detect` never load it.
+"""
 
 from archive.errors import ArchiveError, IndexBusy, IndexNotFound, SchemaMismatch
 

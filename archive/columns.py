@@ -14,6 +14,9 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 
+import archive.startup  # noqa: F401  (before Whoosh: see archive.startup)
+
+# isort: split
 from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.util.numeric import byte_to_length
 

@@ -24,6 +24,11 @@ class FileRecord:
     sha256: str
     pages: int = 0
     error: str | None = None  # why the file could not be indexed; it is tried again if it changes
+    author: str | None = None  # the file's metadata author, which a new catalog row may need
+    # What the file's catalog row said when it was applied (`indexer.catalog.digest`): "" when
+    # it had none, None when not recorded (by an older version, which had applied it).
+    catalog: str | None = None
+    indexed: str | None = None  # when the file was last read or re-tagged: ISO 8601, UTC
 
     def to_dict(self) -> dict:
         return {name: getattr(self, name) for name in _FIELDS}

@@ -16,6 +16,9 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from itertools import accumulate, repeat
 
+import archive.startup  # noqa: F401  (before Whoosh: see archive.startup)
+
+# isort: split
 from whoosh import query as wq
 from whoosh.analysis import IDTokenizer
 from whoosh.codec.whoosh3 import W3LeafMatcher

@@ -18,6 +18,9 @@ from collections import defaultdict
 from fnmatch import fnmatchcase
 from typing import NamedTuple
 
+import archive.startup  # noqa: F401  (before Whoosh: see archive.startup)
+
+# isort: split
 from whoosh import query as wq
 from whoosh.qparser import FieldAliasPlugin, QueryParser
 
@@ -40,9 +43,11 @@ from archive.results import (
     FileHit,
     Grouped,
     Hit,
+    IndexedFile,
     Person,
     Stats,
     Version,
+    collect_files,
     collect_speakers,
     collect_stats,
     to_hit,
@@ -234,14 +239,31 @@ def _paths(archive: Archive, value: str) -> wq.Query:
     return wq.Or([wq.Term("path", path) for path in found]) if found else wq.NullQuery
 
 
+# What field:value can name, as the user types it, and the field it searches.
+QUERY_FIELDS = {"title": "titles", "speaker": "speaker_names", "lang": "lang", "format": "format",
+                "event": "event", "place": "place", "year": "year", "path": "path"}
+# A word before a colon that is followed by a value ("page:3", not "http://" or "Mērķis: ")
+# outside "quotes": a field the query names.
+_FIELD = re.compile(r"(?<![^\s(])([^\W\d]\w*):(?=[^\s/])")
+_QUOTED = re.compile(r'"[^"]*"')
+
+
 def parse(archive: Archive, text: str) -> wq.Query:
     """Whoosh query syntax: words, "phrases", AND/OR/NOT, (groups), wild*cards, field:value."""
+    text = normalize_query(text)
+    for name in _FIELD.findall(_QUOTED.sub(" ", text)):
+        if name not in QUERY_FIELDS:
+            raise ArchiveError(
+                f"{name}: is not a field a query can search; the fields are "
+                f"{', '.join(QUERY_FIELDS)} (as in year:2018 or speaker:kucas)")
     parser = QueryParser("exact", archive.ix.schema)
-    parser.add_plugin(FieldAliasPlugin({"speaker_names": ["speaker"], "titles": ["title"]}))
+    parser.add_plugin(FieldAliasPlugin(
+        {field: [name] for name, field in QUERY_FIELDS.items() if field != name}))
     try:
-        return parser.parse(normalize_query(text))
+        return parser.parse(text)
     except Exception as exc:  # the parser is lenient, but not on everything
-        raise ArchiveError(f"cannot understand the query {text!r}: {exc}") from exc
+        raise ArchiveError(f"cannot understand the query {text!r}: see `archive search --help` "
+                           "for what a query can hold") from exc
 
 
 def expand(archive: Archive, text: str, exact_only: bool = False,
@@ -396,15 +418,22 @@ def _grouped(searcher, scores: dict[int, float], key: str, matched: Matched, cho
             pages = order.get(group := groups[docnum])
             if pages is None:  # not setdefault: a list made for every page sets off the GC
                 order[group] = [docnum]
-            elif len(pages) < per_group:
+            elif len(pages) < 2 * per_group:  # spares, for pages a copy repeats
                 pages.append(docnum)
     shown = list(order.values())[chosen]
     paths = searcher.reader().column_reader("path") if shown else None
     files = []
     for docnums in shown:
-        pages = [searcher.stored_fields(docnum) for docnum in docnums]
-        hits = tuple(to_hit(fields, scores[d], matched) for fields, d in zip(pages, docnums))
-        files.append(FileHit(hits, _versions(searcher, pages[0], paths)))
+        pages, texts = [], set()
+        for docnum in docnums:
+            fields = searcher.stored_fields(docnum)
+            if fields["content"] not in texts:  # not the same slide again, from another copy
+                texts.add(fields["content"])
+                pages.append((fields, docnum))
+                if len(pages) == per_group:
+                    break
+        hits = tuple(to_hit(fields, scores[d], matched) for fields, d in pages)
+        files.append(FileHit(hits, _versions(searcher, pages[0][0], paths)))
     return Grouped(files, total_files=len(order), total_pages=len(scores))
 
 
@@ -497,6 +526,15 @@ def similar(archive: Archive, path: str, page: int | None = None, limit: int = 1
         query = wq.Or([wq.Term("exact", term) for term in terms])
         results = searcher.search(query, limit=None, mask=wq.Term("talk", talk))
         return _grouped(searcher, dict(results.items()), "talk", Matched(exact=set(terms)), slice(limit), 3)
+
+
+def indexed_files(archive: Archive) -> list[IndexedFile]:
+    """Every file the index holds or tried to, in path order (see `archive.manifest`)."""
+    from archive import manifest  # not on a search's path: dataclasses cost it 5 ms
+
+    records = manifest.load(archive.directory)
+    with archive.searcher() as searcher:
+        return collect_files(searcher, records)
 
 
 def speakers(archive: Archive) -> list[Person]:

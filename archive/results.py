@@ -6,6 +6,9 @@ import re
 from collections import Counter
 from typing import NamedTuple
 
+import archive.startup  # noqa: F401  (before Whoosh: see archive.startup)
+
+# isort: split
 from whoosh.analysis import Token
 from whoosh.highlight import (
     FIRST,
@@ -103,6 +106,7 @@ def _snippet(fragments) -> Snippet:
     out: list[str] = []
     matches: list[tuple[int, int]] = []
     end = 0  # where the previous fragment ended in the page text
+    rest = ""
     for fragment in sorted(fragments, key=lambda f: f.startchar):
         text = fragment.text  # the whole page; the fragment is [startchar, endchar)
         if text[end : fragment.startchar].strip():
@@ -124,7 +128,11 @@ def _snippet(fragments) -> Snippet:
             stop += 1
         out.append(_squeeze(text[pos:stop], first=not out))
         end = max(end, stop)
-    return Snippet("".join(out).rstrip(), tuple(matches))
+        rest = text[end:]
+    joined = "".join(out).rstrip()
+    if out and rest.strip():  # the page goes on after the last passage
+        joined += " …"
+    return Snippet(joined, tuple(matches))
 
 
 def _squeeze(text: str, first: bool = False) -> str:
@@ -205,26 +213,72 @@ class Person(NamedTuple):
 
 def collect_speakers(searcher) -> list[Person]:
     """Each speaker once: talks whose speakers share a name key are one person (see
-    `archive.text.name_key`), whatever the spelling."""
-    docs = {}
+    `archive.text.name_key`), whatever the spelling. The files of one talk (its PDF and PPTX,
+    its versions in two languages, copies of it) count as one talk, in each of its languages."""
+    files = {}
     for stored in searcher.all_stored_fields():
         if stored.get("speaker"):
-            docs.setdefault(stored["path"], stored)
-    people: dict[str, list[dict]] = {}
-    for stored in docs.values():
-        people.setdefault(_person_key(stored["speaker"]), []).append(stored)
+            files.setdefault(stored["path"], stored)
+    people: dict[str, dict[str, list[dict]]] = {}  # person -> talk -> its files
+    for stored in files.values():
+        talks = people.setdefault(_person_key(stored["speaker"]), {})
+        talks.setdefault(stored.get("talk") or stored["path"], []).append(stored)
     result = []
     for talks in people.values():
-        names = Counter(t["speaker"] for t in talks if t.get("speaker_source") == "catalog")
-        names = names or Counter(t["speaker"] for t in talks)
-        spellings = dict.fromkeys(s for t in talks for s in t.get("speaker_spellings") or [t["speaker"]])
+        shown = [file for talk in talks.values() for file in talk]
+        names = Counter(t["speaker"] for t in shown if t.get("speaker_source") == "catalog")
+        names = names or Counter(t["speaker"] for t in shown)
+        spellings = dict.fromkeys(s for t in shown for s in t.get("speaker_spellings") or [t["speaker"]])
         result.append(Person(
             name=names.most_common(1)[0][0],
             spellings=tuple(sorted(spellings, key=fold)),
             talks=len(talks),
-            languages=_sorted(Counter(t.get("doc_lang", "none") for t in talks)),
+            languages=_sorted(Counter(
+                lang for talk in talks.values() for lang in {t.get("doc_lang", "none") for t in talk}
+            )),
         ))
     return sorted(result, key=lambda p: (name_key(p.name).split()[-1], fold(p.name)))
+
+
+class IndexedFile(NamedTuple):
+    """A file the index knows: indexed, or failed with a reason."""
+
+    path: str
+    status: str  # "indexed" or "failed"
+    pages: int
+    lang: str | None  # the document's, "none" when it has no text to tell
+    speaker: str | None
+    title: str | None
+    talk: str | None
+    indexed: str | None  # when it was last read: ISO 8601, UTC (None: by an older version)
+    reason: str | None  # why it failed
+
+    def to_dict(self) -> dict:
+        return self._asdict()
+
+
+def collect_files(searcher, records) -> list[IndexedFile]:
+    """Every file of RECORDS (the manifest's), with what the index holds of it."""
+    first_pages = {}
+    for stored in searcher.all_stored_fields():
+        if stored["path"] not in first_pages or stored["page"] < first_pages[stored["path"]]["page"]:
+            first_pages[stored["path"]] = stored
+    result = []
+    for path in sorted(set(records) | set(first_pages)):
+        record, stored = records.get(path), first_pages.get(path, {})
+        failed = record is not None and record.error is not None
+        result.append(IndexedFile(
+            path=path,
+            status="failed" if failed else "indexed",
+            pages=stored.get("pages", record.pages if record else 0),
+            lang=stored.get("doc_lang"),
+            speaker=stored.get("speaker"),
+            title=stored.get("title") or None,
+            talk=stored.get("talk"),
+            indexed=record.indexed if record else None,
+            reason=record.error if failed else None,
+        ))
+    return result
 
 
 def _person_key(name: str) -> str:

@@ -8,6 +8,9 @@ its vocabulary (`archive.vocabulary`).
 
 from collections import defaultdict
 
+import archive.startup  # noqa: F401  (before Whoosh: see archive.startup)
+
+# isort: split
 from whoosh.analysis import (
     CharsetFilter,
     LowercaseFilter,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import archive.startup  # noqa: F401  (before Whoosh: see archive.startup)
+
+# isort: split
 from whoosh.scoring import BM25F, BM25FScorer
 
 from archive.columns import LENGTH_OF_BYTE, field_lengths

@@ -17,6 +17,9 @@ from collections import defaultdict
 from functools import partial
 from itertools import groupby
 
+import archive.startup  # noqa: F401  (before Whoosh: see archive.startup)
+
+# isort: split
 from whoosh.codec.whoosh3 import (
     STORED_COLUMN,
     W3Codec,

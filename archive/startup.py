@@ -6,6 +6,9 @@ imports asyncio, ~30 ms) and an English morphology table (~17 ms, for a query ty
 does not use). They are replaced by light stand-ins while Whoosh imports: the download helper
 and the table load on first use, `cached_property` is the standard library's. If a Whoosh
 release imports something else from them, the stand-ins step aside and Whoosh imports as usual.
+
+Every module of the archive that imports Whoosh imports this one first (`import
+archive.startup`), which does the above once.
 """
 
 from __future__ import annotations
@@ -54,3 +57,6 @@ def import_whoosh() -> None:
 def _forget_whoosh() -> None:
     for name in [n for n in sys.modules if n == "whoosh" or n.startswith("whoosh.")]:
         del sys.modules[name]
+
+
+import_whoosh()

@@ -17,6 +17,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
+import archive.startup  # noqa: F401  (before Whoosh: see archive.startup)
+
+# isort: split
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
@@ -31,6 +34,8 @@ from archive.text import name_key
 from archive.vocabulary import Vocabulary
 
 META_FILE = "archive.json"
+# Held by an index run (see `indexer.pipeline.run_lock`), inside the folder it writes.
+RUN_LOCK = "run.lock"
 # The writer's buffer of postings (by its estimate of their memory, see
 # archive.segments.POSTING_BYTES) before it spills them to disk. Spilling pickles every posting
 # and reads it back, a third of the writer's time, so the indexer commits before the buffer
@@ -252,11 +257,15 @@ class ArchiveWriter:
             self._add_page(common, page.number, page.text, page.lang, terms[n],
                            title_terms if n == 0 else None)
 
+    def stored(self, path: str) -> list[dict]:
+        """The stored fields of the pages of the file at PATH, as last committed, in order."""
+        with self._writer.searcher() as searcher:
+            return sorted(searcher.documents(path=path), key=lambda fields: fields["page"])
+
     def move(self, old: str, new: str) -> int:
         """Give the pages of the file at OLD to the same file at NEW; how many pages moved.
         Nothing is extracted again: the pages' text and keys are stored."""
-        with self._writer.searcher() as searcher:
-            stored = sorted(searcher.documents(path=old), key=lambda fields: fields["page"])
+        stored = self.stored(old)
         self.remove(old)
         for fields in stored:
             common = {
@@ -271,11 +280,9 @@ class ArchiveWriter:
                 speaker_spellings=fields.get("speaker_spellings") or [],
                 speaker_confidence=fields.get("speaker_confidence"),
             )
-            lang = None if fields["lang"] == "none" else fields["lang"]
-            words = " ".join(token.text for token in tokens(fields["content"]))
-            terms = PageTerms(words, fields["keys"], lang)
+            terms = stored_terms(fields)
             title_terms = fields.get("title_terms")
-            self._add_page(common, fields["page"], fields["content"], lang, terms,
+            self._add_page(common, fields["page"], fields["content"], terms.lang, terms,
                            PageTerms(*title_terms) if title_terms else None)
         return len(stored)
 
@@ -304,6 +311,14 @@ class ArchiveWriter:
             **common,
             **stems,
         )
+
+
+def stored_terms(fields: dict) -> PageTerms:
+    """The terms a stored page was indexed with, from its stored text and keys: what writing it
+    again needs, without analysing it again."""
+    lang = None if fields["lang"] == "none" else fields["lang"]
+    words = " ".join(token.text for token in tokens(fields["content"]))
+    return PageTerms(words, fields["keys"], lang)
 
 
 def _year(date: str | None) -> int | None:
@@ -354,4 +369,4 @@ def _recover_interrupted_swap(directory: Path) -> None:
 
 
 def _holds_other_files(directory: Path) -> bool:
-    return directory.is_dir() and any(directory.iterdir())
+    return directory.is_dir() and any(p.name != RUN_LOCK for p in directory.iterdir())

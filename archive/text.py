@@ -3,6 +3,8 @@
 import unicodedata
 from functools import lru_cache
 
+LANGUAGES = ("lv", "lt", "en")  # the languages the archive tells apart and analyses
+
 # Entries kept by each per-word cache (folding, keys, lemmas, language evidence): enough for the
 # words that recur, and a bound on memory however large the archive grows (about 5 MB a cache).
 WORD_CACHE = 20_000

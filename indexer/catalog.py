@@ -10,6 +10,8 @@ spellings of the speaker's name, separated by ";".
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -57,3 +59,12 @@ def load_catalog(directory: Path) -> dict[str, CatalogEntry]:
             return entries
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise CatalogError(path, f"unreadable catalog: {exc}") from exc
+
+
+def digest(entry: CatalogEntry | None) -> str:
+    """What a file's catalog row says, in a few characters: "" for no row. A file whose row's
+    digest changed has the row applied again."""
+    if entry is None:
+        return ""
+    text = json.dumps(entry.to_dict(), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import gc
+import logging
 import os
 import signal
 import threading
@@ -19,15 +20,24 @@ from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from pathlib import Path
 
 from archive import manifest
 from archive.analysis import PageTerms, page_terms, tokens
 from archive.errors import IndexBusy, IndexNotFound
 from archive.manifest import FileRecord
-from archive.store import WRITER_MB, Archive, document_terms, rebuilding
+from archive.store import (
+    RUN_LOCK,
+    WRITER_MB,
+    Archive,
+    document_terms,
+    rebuilding,
+    stored_terms,
+)
 from archive.text import fold
 from indexer.catalog import CatalogEntry, load_catalog
+from indexer.catalog import digest as catalog_digest
 from indexer.errors import CatalogError, ExtractionError
 from indexer.extract import extract, one_line
 from indexer.language import load_profiles, page_language, tag_pages
@@ -35,6 +45,8 @@ from indexer.model import Document, Page
 from indexer.plan import Plan, Seen, make_plan
 from indexer.speakers import tag_speaker
 from indexer.workers import FileTooSlow, Limits, run_isolated
+
+logger = logging.getLogger(__name__)
 
 BATCH_FILES = 500  # files written between commits
 BATCH_SECONDS = 30.0  # or this long, whichever comes first
@@ -69,6 +81,9 @@ class IndexReport:
     documents_by_lang: Counter = field(default_factory=Counter)
     skipped_pages: int = 0  # unreadable pages inside files that were indexed
     partial: list[tuple[str, tuple[int, ...]]] = field(default_factory=list)  # (path, pages)
+    failing: int = 0  # failed in an earlier run, unchanged since, not read again
+    recatalogued: int = 0  # kept as they were, their changed catalog row applied
+    ignored: list[str] = field(default_factory=list)  # named, but not presentations
     seconds: float = 0.0
     plan: Plan | None = None
 
@@ -98,6 +113,9 @@ class IndexReport:
             "pages_by_lang": dict(self.pages_by_lang),
             "documents_by_lang": dict(self.documents_by_lang),
             "skipped_pages": self.skipped_pages,
+            "failing": self.failing,
+            "recatalogued": self.recatalogued,
+            "ignored": list(self.ignored),
             "seconds": round(self.seconds, 2),
         }
 
@@ -109,6 +127,7 @@ class IndexReport:
 class Task:
     file: Seen
     catalog: CatalogEntry | None
+    talk: str  # the talk the file belongs to
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,11 +138,20 @@ class Outcome:
     failure: Failure | None = None
 
 
-def build_document(path: Path, catalog: CatalogEntry | None = None) -> Document:
-    """Extract PATH and tag its pages' languages and its speaker."""
+def build_document(path: Path, catalog: CatalogEntry | None = None,
+                   talk: str | None = None) -> Document:
+    """Extract PATH and tag its pages' languages, its speaker and what CATALOG says of it.
+    TALK, when given, is the talk it belongs to (that of a copy of it indexed before)."""
     doc = extract(path)
     languages = tag_pages(doc.pages)
-    pages = languages.pages
+    doc = replace(doc, pages=languages.pages, lang=languages.main, languages=languages.shares)
+    return apply_catalog(doc, catalog, talk)
+
+
+def apply_catalog(doc: Document, catalog: CatalogEntry | None, talk: str | None = None) -> Document:
+    """DOC, its pages tagged already, with its speaker, title, event and talk as CATALOG (or,
+    without one, the file alone) says: what a catalog row changes."""
+    pages = doc.pages
     first_text = pages[0].text if pages else ""
     speaker = tag_speaker(
         first_text, doc.author, catalog.speaker if catalog else None,
@@ -136,9 +164,6 @@ def build_document(path: Path, catalog: CatalogEntry | None = None) -> Document:
         catalog_title = None  # nothing the file does not say already
     return replace(
         doc,
-        pages=pages,
-        lang=languages.main,
-        languages=languages.shares,
         speaker=speaker,
         title=title,
         event=catalog.event if catalog else None,
@@ -146,7 +171,7 @@ def build_document(path: Path, catalog: CatalogEntry | None = None) -> Document:
         date=catalog.date if catalog else None,
         catalog_title=catalog_title,
         catalog_title_lang=page_language(catalog_title).lang if catalog_title else None,
-        talk=talk_key(path, catalog),
+        talk=talk or talk_key(Path(doc.path), catalog),
     )
 
 
@@ -179,7 +204,7 @@ def process(task: Task) -> Outcome:
     """Everything a file needs before the writer: never raises."""
     path = task.file.path
     try:
-        doc = build_document(Path(path), task.catalog)
+        doc = build_document(Path(path), task.catalog, task.talk)
         terms = document_terms(doc)
     except ExtractionError as exc:
         return Outcome(task.file, failure=Failure(exc.path, exc.reason))
@@ -212,6 +237,40 @@ class _Catalogs:
                 self._report.failures.append(Failure(exc.path, exc.reason))
                 self._by_dir[folder] = {}
         return self._by_dir[folder].get(path.name)
+
+    def digest(self, path: str) -> str:
+        return catalog_digest(self.entry(Path(path)))
+
+
+class _Copies:
+    """The talk of each content: a file with the same bytes as one indexed before (or earlier
+    in this run) is another copy of that talk, shown with it and counted once."""
+
+    def __init__(self, archive: Archive, records: dict[str, FileRecord], plan: Plan):
+        self._archive = archive
+        leaving = set(plan.remove) | {old for old, _ in plan.move}
+        self._indexed: dict[str, str] = {}  # content hash -> a path indexed with it
+        for path, record in sorted(records.items()):
+            if record.error is None and record.sha256 and path not in leaving:
+                self._indexed.setdefault(record.sha256, path)
+        for old, file in plan.move:
+            self._indexed.setdefault(file.sha256, file.path)
+        self._talks: dict[str, str] = {}
+
+    def talk(self, file: Seen, catalog: CatalogEntry | None) -> str:
+        own = talk_key(Path(file.path), catalog)
+        if not file.sha256:
+            return own
+        if file.sha256 not in self._talks:
+            other = self._indexed.get(file.sha256)
+            stored = self._stored_talk(other) if other and other != file.path else None
+            self._talks[file.sha256] = stored or own
+        return self._talks[file.sha256]
+
+    def _stored_talk(self, path: str) -> str | None:
+        with self._archive.searcher() as searcher:
+            fields = searcher.document(path=path)
+        return fields.get("talk") if fields else None
 
 
 def default_jobs() -> int:
@@ -265,7 +324,7 @@ def _index(roots, index_dir, report, started, rebuild, dry_run, retry_failed, jo
         records = {} if rebuild or archive is None else manifest.load(index_dir)
         try:
             if dry_run:
-                report.plan = make_plan(roots, records, retry_failed)
+                report.plan = make_plan(roots, records, retry_failed, _Catalogs(report).digest)
                 _count_plan(report, report.plan)
             else:
                 _run(archive, records, roots, report, retry_failed, jobs, limits, on_progress,
@@ -282,26 +341,41 @@ def _count_plan(report: IndexReport, plan: Plan, reading: bool = False) -> None:
     if not reading:
         report.added = len(plan.add)
         report.updated = len(plan.update) + len(plan.retry)
+    failing = {file.path for file in plan.failing}
     report.moved = len(plan.move)
-    report.touched = len(plan.touch)
+    report.touched = sum(file.path not in failing for file in plan.touch)
     report.unchanged = len(plan.unchanged)
     report.removed = len(plan.remove)
+    report.failing = len(plan.failing)
+    report.recatalogued = len(plan.recatalog)
+    report.ignored = list(plan.ignored)
 
 
 def _run(archive, records, roots, report, retry_failed, jobs, limits, on_progress, started):
-    plan = make_plan(roots, records, retry_failed)
+    catalogs = _Catalogs(report)
+    plan = make_plan(roots, records, retry_failed, catalogs.digest)
     report.plan = plan
     _count_plan(report, plan, reading=True)
+    logger.info("planned in %.2f s: %d to read (%d new), %d to move, %d to remove, %d to "
+                "re-catalogue, %d unchanged, %d failing", time.perf_counter() - started,
+                len(plan.extract), len(plan.add), len(plan.move), len(plan.remove),
+                len(plan.recatalog), len(plan.unchanged) + report.touched, len(plan.failing))
     new = {file.path for file in plan.add}
     directory = archive.directory
-    catalogs = _Catalogs(report)
+    copies = _Copies(archive, records, plan)
 
     if plan.remove or plan.move or plan.touch:
         _apply_without_reading(archive, plan, records)
+    if plan.recatalog:
+        _apply_catalogs(archive, plan.recatalog, records, catalogs, copies)
 
     files = plan.extract
-    tasks = (Task(file, catalogs.entry(Path(file.path))) for file in files)
-    outcomes = _outcomes(tasks, jobs or default_jobs(), limits or Limits())
+
+    def task(file: Seen) -> Task:
+        catalog = catalogs.entry(Path(file.path))
+        return Task(file, catalog, copies.talk(file, catalog))
+
+    outcomes = _outcomes(map(task, files), jobs or default_jobs(), limits or Limits())
     done = 0
     pending = bool(files)
     with _StopOnInterrupt() as stop, _data_shared_with_workers(needed=bool(files)):
@@ -312,7 +386,9 @@ def _run(archive, records, roots, report, retry_failed, jobs, limits, on_progres
                 for outcome in outcomes:
                     done += 1
                     batch_files += 1
-                    _write(writer, outcome, records, report, outcome.file.path in new)
+                    logger.debug("read %s", outcome.file.path)
+                    _write(writer, outcome, records, report, outcome.file.path in new,
+                           catalogs.digest(outcome.file.path))
                     if on_progress:
                         on_progress(Progress(done, len(files), report.pages,
                                              time.perf_counter() - started))
@@ -323,6 +399,8 @@ def _run(archive, records, roots, report, retry_failed, jobs, limits, on_progres
                         pending = True
                         break
             manifest.save(directory, records)
+            logger.info("committed %d files (%d of %d) in %.1f s", batch_files, done, len(files),
+                        time.perf_counter() - batch_started)
         if stop.requested:
             outcomes.close()
             raise Interrupted(done, len(files))
@@ -360,28 +438,92 @@ def _apply_without_reading(archive, plan: Plan, records: dict[str, FileRecord]) 
     manifest.save(archive.directory, records)
 
 
+def _apply_catalogs(archive, files: list[Seen], records: dict[str, FileRecord],
+                    catalogs: _Catalogs, copies: _Copies) -> None:
+    """Each file's catalog row as it is now, applied to its stored pages: speaker, title,
+    event, place, date and talk change; its pages' text and keys are kept as indexed."""
+    with archive.writer() as writer:
+        for file in files:
+            stored = writer.stored(file.path)
+            record = records[file.path]
+            if not stored:
+                continue  # no pages to tag (an empty file): nothing a catalog could change
+            catalog = catalogs.entry(Path(file.path))
+            file = replace(file, sha256=file.sha256 or record.sha256)
+            doc = apply_catalog(_stored_document(file.path, stored, record), catalog,
+                                copies.talk(file, catalog))
+            terms = tuple(stored_terms(fields) for fields in stored)
+            if doc.catalog_title:
+                terms += (page_terms(doc.catalog_title, doc.catalog_title_lang),)
+            writer.replace(doc, terms)
+            records[file.path] = replace(record, catalog=catalogs.digest(file.path),
+                                         indexed=_now())
+    manifest.save(archive.directory, records)
+    logger.info("applied the catalog to %d files", len(files))
+
+
+def _stored_document(path: str, stored: list[dict], record: FileRecord) -> Document:
+    """The document as the index holds it, before its catalog row is applied."""
+    first = stored[0]
+    author = record.author
+    if author is None and record.catalog is None and first.get("speaker_source") == "metadata":
+        author = first.get("speaker")  # an older index: the author is kept where it was used
+    return Document(
+        path=path,
+        format=first["format"],
+        title=first.get("title") or None,
+        author=author,
+        pages=tuple(Page(f["page"], f["content"], None if f["lang"] == "none" else f["lang"])
+                    for f in stored),
+        lang=None if first.get("doc_lang") in (None, "none") else first["doc_lang"],
+        languages=dict(first.get("languages") or {}),
+    )
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
 @contextmanager
 def run_lock(index_dir: Path, *, wait: bool, on_wait: Callable[[], None] | None):
-    """Held for a whole index run: a lock file beside the index folder (which a rebuild
-    replaces). A POSIX record lock: it dies with the process, and the worker processes forked
-    while it is held do not inherit it."""
+    """Held for a whole index run: a lock file inside the index folder. A POSIX record lock:
+    it dies with the process, and the worker processes forked while it is held do not inherit
+    it. A rebuild replaces the folder, lock file and all, so a run that waited on the old
+    folder's lock takes the new folder's before it goes on."""
     index_dir = Path(index_dir)
-    index_dir.parent.mkdir(parents=True, exist_ok=True)
-    with open(index_dir.with_name(index_dir.name + ".lock"), "w") as handle:
+    index_dir.mkdir(parents=True, exist_ok=True)
+    told = False
+    while True:
+        handle = open(index_dir / RUN_LOCK, "a")
         try:
-            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            if not wait:
-                raise IndexBusy(
-                    f"another `archive index` is writing {index_dir}; try again when it ends"
-                ) from None
-            if on_wait:
-                on_wait()
-            fcntl.lockf(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.lockf(handle, fcntl.LOCK_UN)
+            try:
+                fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                if not wait:
+                    raise IndexBusy(
+                        f"another `archive index` is writing {index_dir}; try again when it ends"
+                    ) from None
+                if on_wait and not told:
+                    on_wait()
+                    told = True
+                fcntl.lockf(handle, fcntl.LOCK_EX)
+            if _same_file(handle, index_dir / RUN_LOCK):
+                break
+        except BaseException:
+            handle.close()
+            raise
+        handle.close()  # the folder was replaced while this run waited: lock the new one
+    try:
+        yield
+    finally:
+        handle.close()  # which releases the lock
+
+
+def _same_file(handle, path: Path) -> bool:
+    try:
+        return os.path.samestat(os.fstat(handle.fileno()), os.stat(path))
+    except FileNotFoundError:
+        return False
 
 
 class Interrupted(Exception):
@@ -389,7 +531,11 @@ class Interrupted(Exception):
 
     def __init__(self, done: int, total: int):
         self.done, self.total = done, total
-        super().__init__(f"interrupted: {done} of {total} files committed; run again to carry on")
+        if done >= total:
+            message = f"interrupted after all {total} files were read and committed"
+        else:
+            message = f"interrupted: {done} of {total} files committed; run again to carry on"
+        super().__init__(message)
 
 
 class _StopOnInterrupt:
@@ -415,18 +561,20 @@ class _StopOnInterrupt:
 
 
 def _write(writer, outcome: Outcome, records: dict[str, FileRecord], report: IndexReport,
-           new: bool) -> None:
+           new: bool, catalog: str) -> None:
     file = outcome.file
     if outcome.failure:
         report.failures.append(outcome.failure)
         writer.remove(file.path)  # a file that no longer reads keeps no stale pages
         records[file.path] = FileRecord(file.path, file.size, file.mtime_ns, file.sha256 or "",
-                                        0, outcome.failure.reason)
+                                        0, outcome.failure.reason, indexed=_now())
         return
     doc = outcome.doc
     writer.replace(doc, outcome.terms)
-    records[file.path] = FileRecord(file.path, file.size, file.mtime_ns, file.sha256 or "",
-                                    len(doc.pages))
+    records[file.path] = FileRecord(
+        file.path, file.size, file.mtime_ns, file.sha256 or "", len(doc.pages),
+        author=doc.author or "", catalog=catalog, indexed=_now(),
+    )
     if new:
         report.added += 1
     else:

@@ -3,12 +3,16 @@
 A file whose size and modification time are unchanged is not looked at. When either differs,
 its content hash decides: same hash, the file was only touched (or copied back); a new path with
 the hash of a file gone from its old path was moved, and keeps its pages.
+
+Every path is resolved first (`..`, `.` and symlinks), so a file reached twice, through a
+parent folder or a link, is one file.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +39,12 @@ class Plan:
     touch: list[Seen] = field(default_factory=list)  # same content, new size or time on record
     unchanged: list[Seen] = field(default_factory=list)
     remove: list[str] = field(default_factory=list)  # gone from disk
+    # Failed before and not read again (unchanged, or touched and in touch too): still failing.
+    failing: list[Seen] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # named in ROOTS, not a presentation
+    # Kept as they are (unchanged, touched or moved) but their catalog row changed: the row is
+    # applied to their stored pages, without reading them again.
+    recatalog: list[Seen] = field(default_factory=list)
 
     @property
     def extract(self) -> list[Seen]:
@@ -50,16 +60,26 @@ class Plan:
             "touch": [s.path for s in self.touch],
             "unchanged": len(self.unchanged),
             "remove": list(self.remove),
+            "failing": [s.path for s in self.failing],
+            "ignored": list(self.ignored),
+            "recatalog": [s.path for s in self.recatalog],
         }
 
 
-def walk(roots: list[Path]) -> list[Seen]:
-    """Presentation files under ROOTS (files or folders), with their size and mtime."""
+def resolved(path: Path | str) -> Path:
+    """PATH as the index records it: absolute, without `..` or `.`, symlinks followed."""
+    return Path(path).resolve()
+
+
+def walk(roots: list[Path], ignored: list[str] | None = None) -> list[Seen]:
+    """Presentation files under ROOTS (files or folders), each once, with its size and mtime.
+    A file named in ROOTS that is not a presentation is added to IGNORED."""
     found: dict[str, Seen] = {}
-    for root in roots:
-        root = Path(root).absolute()
+    for root in map(resolved, roots):
         if root.is_file():
             candidates = [root]
+            if not is_supported(root) and ignored is not None:
+                ignored.append(str(root))
         else:
             candidates = []
             for folder, dirnames, filenames in os.walk(root):
@@ -69,9 +89,10 @@ def walk(roots: list[Path]) -> list[Seen]:
             if not is_supported(path):
                 continue
             try:
+                path = resolved(path)  # a symlink inside a folder: the file it points to
                 st = path.stat()
-            except OSError:
-                continue  # vanished while walking
+            except (OSError, RuntimeError):  # vanished while walking, or a symlink loop
+                continue
             found[str(path)] = Seen(str(path), st.st_size, st.st_mtime_ns)
     return sorted(found.values(), key=lambda seen: seen.path)
 
@@ -89,11 +110,14 @@ def _under(path: str, roots: list[Path]) -> bool:
 
 
 def make_plan(
-    roots: list[Path], manifest: dict[str, FileRecord], retry_failed: bool = False
+    roots: list[Path], manifest: dict[str, FileRecord], retry_failed: bool = False,
+    catalog_digest: Callable[[str], str] | None = None,
 ) -> Plan:
-    roots = [Path(root).absolute() for root in roots]
+    """What to do to bring MANIFEST's files under ROOTS up to date. CATALOG_DIGEST, a path's
+    catalog row's digest now, finds the files kept as they are whose row changed."""
+    roots = [resolved(root) for root in roots]
     plan = Plan()
-    seen = walk(roots)
+    seen = walk(roots, plan.ignored)
     on_disk = {s.path for s in seen}
     gone = {
         path: record
@@ -109,6 +133,8 @@ def make_plan(
         if record and (record.size, record.mtime_ns) == (file.size, file.mtime_ns):
             if record.error is not None and retry_failed:
                 plan.retry.append(Seen(file.path, file.size, file.mtime_ns, record.sha256))
+            elif record.error is not None:
+                plan.failing.append(file)
             else:
                 plan.unchanged.append(file)
             continue
@@ -118,7 +144,9 @@ def make_plan(
             continue  # unreadable now; it is reported when it can be read
         if record is not None:
             if record.sha256 == file.sha256 and (record.error is None or not retry_failed):
-                plan.touch.append(file)
+                plan.touch.append(file)  # its record takes the new size and time
+                if record.error is not None:
+                    plan.failing.append(file)
             else:
                 plan.update.append(file)
         elif file.sha256 in gone_by_hash:
@@ -127,4 +155,16 @@ def make_plan(
             plan.add.append(file)
     moved_from = {old for old, _ in plan.move}
     plan.remove = sorted(path for path in gone if path not in moved_from)
+    if catalog_digest is not None:
+        kept = [(file, manifest[file.path]) for file in plan.unchanged + plan.touch]
+        for file, record in kept + [(file, manifest[old]) for old, file in plan.move]:
+            if record.error is None and _catalog_changed(record.catalog, catalog_digest(file.path)):
+                plan.recatalog.append(file)
+        plan.recatalog.sort(key=lambda seen: seen.path)
     return plan
+
+
+def _catalog_changed(recorded: str | None, now: str) -> bool:
+    if recorded is None:  # an older index: it applied the row there was, if any
+        return now != ""
+    return recorded != now

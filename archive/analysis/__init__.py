@@ -24,9 +24,8 @@ from typing import NamedTuple
 
 from archive.analysis import english, latvian, lemmas, lithuanian
 from archive.analysis.rules import LEMMA_MARK, root_of
-from archive.text import LITERAL, WORD_CACHE, fold
+from archive.text import LANGUAGES, LITERAL, WORD_CACHE, fold
 
-LANGUAGES = ("lv", "lt", "en")
 _MODULES = {"lv": latvian, "lt": lithuanian, "en": english}
 WORD = re.compile(r"\w+")
 
