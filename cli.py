@@ -299,7 +299,7 @@ def index(
             say(f"  pages by language:     {_counts(report.pages_by_lang)}")
         if report.recatalogued:
             say(f"  catalog applied again: {_plural(report.recatalogued, 'file')} whose row "
-                "changed, without reading them")
+                "changed (not read again)")
         if report.skipped_pages:
             say(f"  unreadable pages skipped: {report.skipped_pages}")
         if report.failing:
@@ -632,20 +632,8 @@ def show(obj: dict, spec: str, as_json: bool) -> None:
       archive show corpus/16_Cacka_Rotko_centrs.pdf
       archive show corpus/16_Cacka_Rotko_centrs.pdf:4 --json
     """
-    from archive.query import stored_pages
-
-    path, page = _path_and_page(spec)
     with opened(obj) as archive:
-        pages = stored_pages(archive, path)
-    if not pages:
-        raise Failed(f"{display_path(path)} is not in the index (`archive files` lists what is)")
-    if page is not None:
-        chosen = [p for p in pages if p["page"] == page]
-        if not chosen:
-            numbers = [p["page"] for p in pages]
-            raise Failed(f"{display_path(path)} has {_plural(len(pages), 'page')} in the index "
-                         f"({_ranges(numbers)}): there is no page {page}")
-        pages = chosen
+        pages = _stored(archive, spec)
     first = pages[0]
     meta = {k: first.get(k) for k in ("path", "format", "title", "catalog_title", "speaker",
                                       "speaker_source", "speaker_confidence",
@@ -661,6 +649,23 @@ def show(obj: dict, spec: str, as_json: bool) -> None:
     for p in pages:
         click.echo(f"\n--- {display_path(p['path'])}:{p['page']}  [{p['lang']}]")
         click.echo(p["content"])
+
+
+def _stored(archive, spec: str) -> list[dict]:
+    """The stored pages SPEC (PATH or PATH:PAGE) names; a one-line error if there are none."""
+    from archive.query import stored_pages
+
+    path, page = _path_and_page(spec)
+    pages = stored_pages(archive, path)
+    if not pages:
+        raise Failed(f"{display_path(path)} is not in the index (`archive files` lists what is)")
+    if page is None:
+        return pages
+    chosen = [p for p in pages if p["page"] == page]
+    if not chosen:
+        raise Failed(f"{display_path(path)} has {_plural(len(pages), 'page')} in the index "
+                     f"({_ranges([p['page'] for p in pages])}): there is no page {page}")
+    return chosen
 
 
 def _readable(key: str, value) -> str:
@@ -755,6 +760,7 @@ def similar(obj: dict, spec: str, limit: int, as_json: bool) -> None:
 
     path, page = _path_and_page(spec)
     with opened(obj) as archive:
+        _stored(archive, spec)  # a one-line error for a file or page the index does not hold
         grouped = find_similar(archive, path, page, limit=limit)
     if as_json:
         print_json([entry.to_dict() for entry in grouped.files])

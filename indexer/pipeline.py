@@ -349,6 +349,8 @@ def _count_plan(report: IndexReport, plan: Plan, reading: bool = False) -> None:
     report.failing = len(plan.failing)
     report.recatalogued = len(plan.recatalog)
     report.ignored = list(plan.ignored)
+    if reading:
+        report.failures += [Failure(path, f"cannot read: {reason}") for path, reason in plan.unreadable]
 
 
 def _run(archive, records, roots, report, retry_failed, jobs, limits, on_progress, started):

@@ -42,6 +42,7 @@ class Plan:
     # Failed before and not read again (unchanged, or touched and in touch too): still failing.
     failing: list[Seen] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # named in ROOTS, not a presentation
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     # Kept as they are (unchanged, touched or moved) but their catalog row changed: the row is
     # applied to their stored pages, without reading them again.
     recatalog: list[Seen] = field(default_factory=list)
@@ -62,6 +63,7 @@ class Plan:
             "remove": list(self.remove),
             "failing": [s.path for s in self.failing],
             "ignored": list(self.ignored),
+            "unreadable": [{"path": path, "reason": reason} for path, reason in self.unreadable],
             "recatalog": [s.path for s in self.recatalog],
         }
 
@@ -140,8 +142,9 @@ def make_plan(
             continue
         try:
             file = Seen(file.path, file.size, file.mtime_ns, sha256(file.path))
-        except OSError:
-            continue  # unreadable now; it is reported when it can be read
+        except OSError as exc:  # no permission, a disk error: reported, tried again next run
+            plan.unreadable.append((file.path, exc.strerror or str(exc)))
+            continue
         if record is not None:
             if record.sha256 == file.sha256 and (record.error is None or not retry_failed):
                 plan.touch.append(file)  # its record takes the new size and time

@@ -224,3 +224,8 @@ def test_the_installed_command_ends_a_closed_pipe_quietly_too(corpus_index):
     done = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True,
                           text=True)
     assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_similar_to_a_page_out_of_range_says_how_many_pages_the_file_has(corpus_index):
+    line = one_error(run("similar", f"{ROTKO}:13", index=corpus_index))
+    assert line.endswith("has 12 pages in the index (pages 1-12): there is no page 13")

@@ -183,3 +183,21 @@ def test_a_new_index_folder_that_holds_only_the_lock_is_created(event, tmp_path)
     index.mkdir()
     (index / "run.lock").write_text("")
     assert run(index, "index", event).exit_code == 0
+
+
+def test_a_file_the_planner_cannot_read_is_reported_and_the_rest_indexed(event, tmp_path,
+                                                                         monkeypatch):
+    import indexer.plan as plan
+
+    real = plan.sha256
+
+    def sha256(path):
+        if path.endswith(ISO):
+            raise PermissionError(13, "Permission denied", path)
+        return real(path)
+
+    monkeypatch.setattr(plan, "sha256", sha256)
+    result = run(tmp_path / "idx", "index", event)
+    assert result.exit_code == 3
+    assert f"archive: {event / '2018' / ISO}: cannot read: Permission denied" in result.stderr
+    assert as_json(tmp_path / "idx", "stats")["documents"] == 2
