@@ -32,7 +32,26 @@ class Failed(click.ClickException):
 
 def error(message: str) -> None:
     """Every error and warning the CLI prints starts the same way."""
-    click.echo(f"archive: {message}", err=True)
+    echo(f"archive: {message}", err=True)
+
+
+# What a file's text, name or catalog must not send to a terminal: control characters (an
+# escape sequence could set the window's title or clear the screen), C1 controls, and the
+# bidirectional overrides and isolates that reorder what is shown. Each becomes U+FFFD, one
+# character for one, so that a snippet's match positions still hold. Tab and newline stay.
+_UNSAFE = dict.fromkeys(
+    [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F),
+     *range(0x2066, 0x206A)], "\ufffd")
+
+
+def safe(text: str) -> str:
+    """TEXT as a terminal may show it (see _UNSAFE); JSON output prints text exactly."""
+    return text.translate(_UNSAFE)
+
+
+def echo(line: str = "", **kwargs) -> None:
+    """A line of text output, made safe for a terminal: for lines with no styling of ours."""
+    click.echo(safe(line), **kwargs)
 
 
 def os_error(exc: OSError) -> str:
@@ -131,9 +150,9 @@ def use_color() -> bool:
 def display_path(path: str) -> str:
     """PATH relative to the current folder when it lies below it, as grep would print it."""
     try:
-        return str(Path(path).relative_to(Path.cwd()))
+        return safe(str(Path(path).relative_to(Path.cwd())))
     except ValueError:
-        return path
+        return safe(path)
 
 
 @click.group(cls=ArchiveGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -203,6 +222,9 @@ def _log_to_stderr(verbose: int, quiet: bool) -> None:
     help="Worker processes reading files (default: one per core).",
 )
 @click.option("--retry-failed", is_flag=True, help="Read files that failed before even if unchanged.")
+@click.option("--prune", is_flag=True,
+              help="Remove the files of a folder that is empty now (kept by default: an "
+                   "unmounted disk looks empty).")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write one JSON line per file that failed or lost pages to this file.")
 @click.option("--no-wait", is_flag=True,
@@ -215,8 +237,8 @@ def _log_to_stderr(verbose: int, quiet: bool) -> None:
 @click.pass_obj
 def index(
     obj: dict, paths: tuple[Path, ...], rebuild: bool, dry_run: bool, jobs: int | None,
-    retry_failed: bool, report_file: Path | None, no_wait: bool, timeout: int, memory: int,
-    as_json: bool,
+    retry_failed: bool, prune: bool, report_file: Path | None, no_wait: bool, timeout: int,
+    memory: int, as_json: bool,
 ) -> None:
     """Bring the index up to date with PATHS (files, and folders searched recursively).
 
@@ -266,22 +288,34 @@ def index(
             list(paths), obj["index_dir"], rebuild=rebuild, dry_run=dry_run, jobs=jobs,
             retry_failed=retry_failed, on_progress=_ProgressLine() if show_progress else None,
             limits=Limits(seconds=timeout, memory_mb=memory), wait=not no_wait, on_wait=waiting,
+            prune=prune,
         )
     except ArchiveError as exc:
         raise Failed(str(exc)) from exc
     except Interrupted as exc:
-        error(str(exc))
+        error("interrupted: the rebuild was given up, and the index is as it was before it"
+              if rebuild else str(exc))
+        sys.exit(Exit.INTERRUPTED)
+    except KeyboardInterrupt:  # a second Ctrl-C: stopped at once
+        error("interrupted: the rebuild was given up, and the index is as it was before it"
+              if rebuild else "interrupted at once: the index is as of its last commit, "
+              "searchable; run again to carry on")
         sys.exit(Exit.INTERRUPTED)
     finally:
         if show_progress:
             click.echo("\r\033[K", nl=False, err=True)
     for path in report.ignored:
         error(f"{display_path(path)}: not a PDF or PPTX file; skipped")
-    if dry_run:
-        _print_plan(report.plan, as_json, quiet)
-        return
+    for root, held in report.held:
+        error(f"{display_path(root)}: no files found where the index holds {held}; they stay "
+              "(an unmounted disk?): `--prune` removes them")
     for failure in report.failures:
         error(f"{display_path(failure.path)}: {failure.reason}")
+    if dry_run:
+        _print_plan(report.plan, as_json, quiet)
+        if report.failures:
+            sys.exit(Exit.PARTIAL)  # what a run would leave unindexed
+        return
     if report_fh:
         with report_fh:
             for row in report.problems():
@@ -302,6 +336,9 @@ def index(
                 "changed (not read again)")
         if report.skipped_pages:
             say(f"  unreadable pages skipped: {report.skipped_pages}")
+        for path, pages in report.cut:
+            say(f"  {display_path(path)}: text cut on {_plural(len(pages), 'page')} (too long "
+                "to be slide text)")
         if report.failing:
             say(f"  {report.failing} failed earlier and unchanged; `--retry-failed` reads them "
                 "again, `archive files --failed` lists them")
@@ -311,7 +348,7 @@ def index(
 
 def _summary(line: str) -> None:
     """What a run did, on stderr (stdout carries what it lists), silenced by -q."""
-    click.echo(line, err=True)
+    echo(line, err=True)
 
 
 class _ProgressLine:
@@ -349,11 +386,11 @@ def _print_plan(plan, as_json: bool, quiet: bool) -> None:
     for label, files in (("add", plan.add), ("update", plan.update + plan.retry),
                          ("catalog", plan.recatalog)):
         for file in files:
-            click.echo(f"{label}  {display_path(file.path)}")
+            echo(f"{label}  {display_path(file.path)}")
     for old, file in plan.move:
-        click.echo(f"move  {display_path(old)} -> {display_path(file.path)}")
+        echo(f"move  {display_path(old)} -> {display_path(file.path)}")
     for path in plan.remove:
-        click.echo(f"remove  {display_path(path)}")
+        echo(f"remove  {display_path(path)}")
     if not quiet:
         failing = {file.path for file in plan.failing}
         unchanged = len(plan.unchanged) + sum(f.path not in failing for f in plan.touch)
@@ -460,9 +497,9 @@ def search(
     if not obj["quiet"] and output == "text":
         shown = (f" (showing {offset + 1}-{offset + len(entries)})"
                  if entries and (offset or total > len(entries)) else "")
-        click.echo(f"{counted}{shown}", err=True)
+        echo(f"{counted}{shown}", err=True)
     if suggestion and not obj["quiet"]:
-        click.echo(f"Did you mean: {suggestion}", err=True)
+        echo(f"Did you mean: {suggestion}", err=True)
 
 
 def _location(hit, color: bool) -> str:
@@ -472,31 +509,33 @@ def _location(hit, color: bool) -> str:
 
 def _print_page(hit, color: bool, about: bool) -> None:
     details = " · ".join(x for x in (hit.title, hit.speaker, hit.lang) if x) if about else hit.lang
+    details = safe(details)
     click.echo(f"{_location(hit, color)}  {details}")
     click.echo(f"    {_highlight(hit.snippet, color)}")
 
 
 def _print_talk(entry, color: bool) -> None:
     best = entry.best
-    about = " · ".join(x for x in (best.title, best.speaker, best.doc_lang) if x)
+    about = safe(" · ".join(x for x in (best.title, best.speaker, best.doc_lang) if x))
     head = display_path(best.path)
     click.echo(f"{click.style(head, bold=True) if color else head}  {about}")
     for hit in entry.pages:
         click.echo(f"  {_location(hit, color)}  {_highlight(hit.snippet, color)}")
     if entry.versions:
         others = ", ".join(f"{display_path(v.path)} ({v.lang})" for v in entry.versions)
-        click.echo(f"  also: {others}")
+        echo(f"  also: {others}")
 
 
 def _highlight(snippet, color: bool) -> str:
+    text = safe(snippet.text)
     if not color:
-        return snippet.text
+        return text
     out, pos = [], 0
     for start, end in snippet.matches:
-        out.append(snippet.text[pos:start])
-        out.append(click.style(snippet.text[start:end], bold=True))
+        out.append(text[pos:start])
+        out.append(click.style(text[start:end], bold=True))
         pos = end
-    out.append(snippet.text[pos:])
+    out.append(text[pos:])
     return "".join(out)
 
 
@@ -548,7 +587,7 @@ def analyze(obj: dict, text: str | None, lang: str, as_json: bool) -> None:
             else:
                 width = max((len(item.token) for item, _ in rows), default=0)
                 for item, asked in rows:
-                    click.echo(f"{item.token:{width}}  index {'|'.join(item.keys):14} "
+                    echo(f"{item.token:{width}}  index {'|'.join(item.keys):14} "
                                f"query {_asked(asked)}")
     finally:
         if archive is not None:
@@ -588,7 +627,7 @@ def detect(text: str | None, as_json: bool) -> None:
         if as_json:
             click.echo(json.dumps(found.to_dict()))
         else:
-            click.echo(f"{found.lang or 'none'} {found.confidence:.3f}")
+            echo(f"{found.lang or 'none'} {found.confidence:.3f}")
 
 
 def _lines(text: str | None):
@@ -645,10 +684,10 @@ def show(obj: dict, spec: str, as_json: bool) -> None:
         return
     for key, value in meta.items():
         if value not in (None, "", [], {}):
-            click.echo(f"{key + ':':20} {_readable(key, value)}")
+            echo(f"{key + ':':20} {_readable(key, value)}")
     for p in pages:
-        click.echo(f"\n--- {display_path(p['path'])}:{p['page']}  [{p['lang']}]")
-        click.echo(p["content"])
+        echo(f"\n--- {display_path(p['path'])}:{p['page']}  [{p['lang']}]")
+        echo(p["content"])
 
 
 def _stored(archive, spec: str) -> list[dict]:
@@ -730,11 +769,11 @@ def files(obj: dict, only_failed: bool, as_json: bool, jsonl: bool) -> None:
         return
     for entry in entries:
         if entry.status == "failed":
-            click.echo(f"{display_path(entry.path)}  failed: {entry.reason}")
+            echo(f"{display_path(entry.path)}  failed: {entry.reason}")
         else:
             about = " · ".join(x for x in (_plural(entry.pages, "page"), entry.lang,
                                            entry.speaker, _local_time(entry.indexed)) if x)
-            click.echo(f"{display_path(entry.path)}  {about}")
+            echo(f"{display_path(entry.path)}  {about}")
     if not obj["quiet"]:
         failed = sum(entry.status == "failed" for entry in entries)
         _summary(f"{_plural(len(entries) - failed, 'file')} indexed, {failed} failed")
@@ -799,20 +838,22 @@ def inspect(file: Path, as_json: bool) -> None:
         print_json(doc.to_dict())
         return
     speaker = doc.speaker
-    click.echo(f"{'path:':12} {display_path(doc.path)} ({doc.format}, {_plural(len(doc.pages), 'page')})")
-    click.echo(f"{'title:':12} {doc.title or '-'}")
+    echo(f"{'path:':12} {display_path(doc.path)} ({doc.format}, {_plural(len(doc.pages), 'page')})")
+    echo(f"{'title:':12} {doc.title or '-'}")
     if speaker:
-        click.echo(f"{'speaker:':12} {speaker.name} (from {speaker.source}, confidence "
+        echo(f"{'speaker:':12} {speaker.name} (from {speaker.source}, confidence "
                    f"{speaker.confidence}; spellings: {'; '.join(speaker.spellings)})")
     else:
-        click.echo(f"{'speaker:':12} - (metadata author: {doc.author or '-'})")
+        echo(f"{'speaker:':12} - (metadata author: {doc.author or '-'})")
     shares = ", ".join(f"{lang} {share:.0%}" for lang, share in doc.languages.items())
-    click.echo(f"{'language:':12} {doc.lang or 'none'} ({shares or 'no text'})")
+    echo(f"{'language:':12} {doc.lang or 'none'} ({shares or 'no text'})")
     if doc.skipped_pages:
-        click.echo(f"{'unreadable:':12} pages {', '.join(map(str, doc.skipped_pages))}")
+        echo(f"{'unreadable:':12} pages {', '.join(map(str, doc.skipped_pages))}")
+    if doc.cut_pages:
+        echo(f"{'text cut:':12} pages {', '.join(map(str, doc.cut_pages))}")
     for page in doc.pages:
-        click.echo(f"\n--- page {page.number}  [{page.lang or 'none'}]")
-        click.echo(page.text)
+        echo(f"\n--- page {page.number}  [{page.lang or 'none'}]")
+        echo(page.text)
 
 
 @main.command()
@@ -841,7 +882,7 @@ def speakers(obj: dict, as_json: bool) -> None:
     for person in people:
         others = [s for s in person.spellings if s != person.name]
         langs = ", ".join(f"{lang} {n}" for lang, n in person.languages.items())
-        click.echo(f"{person.name}  ({_plural(person.talks, 'talk')}: {langs})"
+        echo(f"{person.name}  ({_plural(person.talks, 'talk')}: {langs})"
                    + (f"  also: {'; '.join(others)}" if others else ""))
 
 
@@ -866,9 +907,9 @@ def stats(obj: dict, as_json: bool) -> None:
     if as_json:
         print_json(result.to_dict())
         return
-    click.echo(f"Index: {obj['index_dir']}")
-    click.echo(f"Documents: {result.documents}")
-    click.echo(f"Pages:     {result.pages}")
+    echo(f"Index: {obj['index_dir']}")
+    echo(f"Documents: {result.documents}")
+    echo(f"Pages:     {result.pages}")
     for label, counts in (
         ("Documents by event", result.documents_by_event),
         ("Documents by year", result.documents_by_year),
@@ -878,9 +919,9 @@ def stats(obj: dict, as_json: bool) -> None:
         ("Documents by format", result.documents_by_format),
         ("Documents by speaker", result.documents_by_speaker),
     ):
-        click.echo(f"{label}:")
+        echo(f"{label}:")
         for key, n in counts.items():
-            click.echo(f"  {n:5d}  {key}")
+            echo(f"  {n:5d}  {key}")
 
 
 if __name__ == "__main__":

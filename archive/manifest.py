@@ -41,11 +41,15 @@ def load(directory: Path) -> dict[str, FileRecord]:
     path = Path(directory, MANIFEST)
     try:
         rows = json.loads(path.read_text(encoding="utf-8"))["files"]
+        records = {row["path"]: FileRecord(**row) for row in rows}
     except FileNotFoundError:
         return {}
-    except (ValueError, KeyError, TypeError):
-        return {}  # unreadable: every file is looked at again, nothing is lost
-    return {row["path"]: FileRecord(**row) for row in rows}
+    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
+        return {}  # unreadable, or of another shape: every file is looked at again, none lost
+    if not all(isinstance(r.path, str) and isinstance(r.size, int) and
+               isinstance(r.mtime_ns, int) for r in records.values()):
+        return {}
+    return records
 
 
 def save(directory: Path, records: dict[str, FileRecord]) -> None:

@@ -37,6 +37,7 @@ class Document:
     catalog_title_lang: str | None = None
     talk: str = ""  # shared by the versions of one talk; see `indexer.pipeline.talk_key`
     skipped_pages: tuple[int, ...] = ()  # pages that could not be read; the rest were
+    cut_pages: tuple[int, ...] = ()  # pages whose text was cut (see indexer.extract.MAX_PAGE_CHARS)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -39,7 +39,7 @@ from archive.text import fold
 from indexer.catalog import CatalogEntry, load_catalog
 from indexer.catalog import digest as catalog_digest
 from indexer.errors import CatalogError, ExtractionError
-from indexer.extract import extract, one_line
+from indexer.extract import MAX_DOCUMENT_CHARS, MAX_PAGE_CHARS, extract, one_line
 from indexer.language import load_profiles, page_language, tag_pages
 from indexer.model import Document, Page
 from indexer.plan import Plan, Seen, make_plan
@@ -81,9 +81,11 @@ class IndexReport:
     documents_by_lang: Counter = field(default_factory=Counter)
     skipped_pages: int = 0  # unreadable pages inside files that were indexed
     partial: list[tuple[str, tuple[int, ...]]] = field(default_factory=list)  # (path, pages)
+    cut: list[tuple[str, tuple[int, ...]]] = field(default_factory=list)  # (path, pages cut)
     failing: int = 0  # failed in an earlier run, unchanged since, not read again
     recatalogued: int = 0  # kept as they were, their changed catalog row applied
     ignored: list[str] = field(default_factory=list)  # named, but not presentations
+    held: list[tuple[str, int]] = field(default_factory=list)  # see `Plan.held`
     seconds: float = 0.0
     plan: Plan | None = None
 
@@ -98,6 +100,11 @@ class IndexReport:
             {"path": path, "status": "partial", "reason": "some pages could not be read",
              "skipped_pages": list(pages)}
             for path, pages in self.partial
+        ] + [
+            {"path": path, "status": "partial",
+             "reason": f"text cut at {MAX_PAGE_CHARS:,} characters a page "
+                       f"({MAX_DOCUMENT_CHARS:,} a file)", "cut_pages": list(pages)}
+            for path, pages in self.cut
         ]
 
     def to_dict(self) -> dict:
@@ -113,9 +120,11 @@ class IndexReport:
             "pages_by_lang": dict(self.pages_by_lang),
             "documents_by_lang": dict(self.documents_by_lang),
             "skipped_pages": self.skipped_pages,
+            "cut_pages": sum(len(pages) for _, pages in self.cut),
             "failing": self.failing,
             "recatalogued": self.recatalogued,
             "ignored": list(self.ignored),
+            "held": [{"root": root, "files": n} for root, n in self.held],
             "seconds": round(self.seconds, 2),
         }
 
@@ -289,6 +298,7 @@ def index_paths(
     on_progress: Callable[[Progress], None] | None = None,
     wait: bool = True,
     on_wait: Callable[[], None] | None = None,
+    prune: bool = False,
 ) -> IndexReport:
     """Bring the index at INDEX_DIR up to date with the files under ROOTS.
 
@@ -296,23 +306,25 @@ def index_paths(
     a new index is built from ROOTS alone and replaces the old one when complete; with DRY_RUN
     nothing is written and the report's plan says what would be done. One run at a time writes
     an index: another waits for it (ON_WAIT is called once, when it starts waiting), or with
-    WAIT false fails with IndexBusy.
+    WAIT false fails with IndexBusy. A root folder where no file is found while the index
+    holds some keeps them (an unmounted disk looks so) unless PRUNE; see `make_plan`.
     """
     started = time.perf_counter()
     report = IndexReport()
+    options = dict(retry_failed=retry_failed, prune=prune)
     if dry_run:
-        return _index(roots, index_dir, report, started, rebuild, True, retry_failed, jobs,
+        return _index(roots, index_dir, report, started, rebuild, True, options, jobs,
                       limits, on_progress)
     with run_lock(index_dir, wait=wait, on_wait=on_wait):
-        return _index(roots, index_dir, report, started, rebuild, False, retry_failed, jobs,
+        return _index(roots, index_dir, report, started, rebuild, False, options, jobs,
                       limits, on_progress)
 
 
-def _index(roots, index_dir, report, started, rebuild, dry_run, retry_failed, jobs, limits,
+def _index(roots, index_dir, report, started, rebuild, dry_run, options, jobs, limits,
            on_progress) -> IndexReport:
     if rebuild and not dry_run:
         with rebuilding(index_dir) as archive:
-            _run(archive, {}, roots, report, retry_failed, jobs, limits, on_progress, started)
+            _run(archive, {}, roots, report, options, jobs, limits, on_progress, started)
     else:
         if dry_run:
             try:
@@ -324,10 +336,11 @@ def _index(roots, index_dir, report, started, rebuild, dry_run, retry_failed, jo
         records = {} if rebuild or archive is None else manifest.load(index_dir)
         try:
             if dry_run:
-                report.plan = make_plan(roots, records, retry_failed, _Catalogs(report).digest)
+                report.plan = make_plan(roots, records, catalog_digest=_Catalogs(report).digest,
+                                        **options)
                 _count_plan(report, report.plan)
             else:
-                _run(archive, records, roots, report, retry_failed, jobs, limits, on_progress,
+                _run(archive, records, roots, report, options, jobs, limits, on_progress,
                      started)
         finally:
             if archive is not None:
@@ -349,13 +362,13 @@ def _count_plan(report: IndexReport, plan: Plan, reading: bool = False) -> None:
     report.failing = len(plan.failing)
     report.recatalogued = len(plan.recatalog)
     report.ignored = list(plan.ignored)
-    if reading:
-        report.failures += [Failure(path, f"cannot read: {reason}") for path, reason in plan.unreadable]
+    report.held = list(plan.held)
+    report.failures += [Failure(path, f"cannot read: {reason}") for path, reason in plan.unreadable]
 
 
-def _run(archive, records, roots, report, retry_failed, jobs, limits, on_progress, started):
+def _run(archive, records, roots, report, options, jobs, limits, on_progress, started):
     catalogs = _Catalogs(report)
-    plan = make_plan(roots, records, retry_failed, catalogs.digest)
+    plan = make_plan(roots, records, catalog_digest=catalogs.digest, **options)
     report.plan = plan
     _count_plan(report, plan, reading=True)
     logger.info("planned in %.2f s: %d to read (%d new), %d to move, %d to remove, %d to "
@@ -585,6 +598,8 @@ def _write(writer, outcome: Outcome, records: dict[str, FileRecord], report: Ind
     report.skipped_pages += len(doc.skipped_pages)
     if doc.skipped_pages:
         report.partial.append((doc.path, doc.skipped_pages))
+    if doc.cut_pages:
+        report.cut.append((doc.path, doc.cut_pages))
     report.documents_by_lang[doc.lang or "none"] += 1
     report.pages_by_lang.update(page.lang or "none" for page in doc.pages)
 

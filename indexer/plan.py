@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,10 @@ class Plan:
     failing: list[Seen] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # named in ROOTS, not a presentation
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    unlisted: list[str] = field(default_factory=list)  # folders that could not be listed
+    # Roots where no file was found but the index holds some (an unmounted disk?): (root,
+    # files); their entries stay unless the run prunes.
+    held: list[tuple[str, int]] = field(default_factory=list)
     # Kept as they are (unchanged, touched or moved) but their catalog row changed: the row is
     # applied to their stored pages, without reading them again.
     recatalog: list[Seen] = field(default_factory=list)
@@ -65,6 +70,7 @@ class Plan:
             "ignored": list(self.ignored),
             "unreadable": [{"path": path, "reason": reason} for path, reason in self.unreadable],
             "recatalog": [s.path for s in self.recatalog],
+            "held": [{"root": root, "files": n} for root, n in self.held],
         }
 
 
@@ -73,30 +79,86 @@ def resolved(path: Path | str) -> Path:
     return Path(path).resolve()
 
 
-def walk(roots: list[Path], ignored: list[str] | None = None) -> list[Seen]:
+def walk(roots: list[Path], plan: Plan | None = None) -> list[Seen]:
     """Presentation files under ROOTS (files or folders), each once, with its size and mtime.
-    A file named in ROOTS that is not a presentation is added to IGNORED."""
+    What cannot be read is added to PLAN: files named in ROOTS that are not presentations
+    (`ignored`), and the files and folders that cannot be read, with the reason
+    (`unreadable`; the folders in `unlisted` too)."""
+    plan = plan if plan is not None else Plan()
     found: dict[str, Seen] = {}
-    for root in map(resolved, roots):
+
+    def unlistable(exc: OSError) -> None:
+        plan.unreadable.append((_shown(exc.filename), f"cannot list the folder: {_reason(exc)}"))
+        plan.unlisted.append(exc.filename)
+
+    for root in roots:
+        try:
+            root = resolved(root)
+        except (OSError, RuntimeError) as exc:
+            plan.unreadable.append((_shown(os.path.abspath(root)), _reason(exc)))
+            continue
         if root.is_file():
             candidates = [root]
-            if not is_supported(root) and ignored is not None:
-                ignored.append(str(root))
+            if not is_supported(root):
+                plan.ignored.append(str(root))
         else:
             candidates = []
-            for folder, dirnames, filenames in os.walk(root):
+            for folder, dirnames, filenames in os.walk(root, onerror=unlistable):
                 dirnames.sort()
                 candidates += [Path(folder, name) for name in sorted(filenames)]
         for path in candidates:
             if not is_supported(path):
                 continue
-            try:
-                path = resolved(path)  # a symlink inside a folder: the file it points to
-                st = path.stat()
-            except (OSError, RuntimeError):  # vanished while walking, or a symlink loop
-                continue
-            found[str(path)] = Seen(str(path), st.st_size, st.st_mtime_ns)
+            seen = _seen(path, plan)
+            if seen is not None:
+                found[seen.path] = seen
     return sorted(found.values(), key=lambda seen: seen.path)
+
+
+def _seen(path: Path, plan: Plan) -> Seen | None:
+    """PATH found on disk, or None, with the reason in PLAN, when it cannot be indexed."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        plan.unreadable.append((_shown(path), "the name is not UTF-8: rename the file to index it"))
+        return None
+    try:
+        target = resolved(path)  # a symlink inside a folder: the file it points to
+        st = target.stat()
+    except RuntimeError:
+        plan.unreadable.append((str(path), "a symlink loop"))
+        return None
+    except FileNotFoundError:
+        if path.is_symlink():
+            plan.unreadable.append((str(path), "a symlink to nothing"))
+        return None  # else gone while the folder was walked
+    except OSError as exc:  # a name too long, no permission to look
+        plan.unreadable.append((str(path), _reason(exc)))
+        return None
+    if not stat.S_ISREG(st.st_mode):  # a FIFO would never end, a device never either
+        plan.unreadable.append((str(path), f"not a regular file (a {_kind(st.st_mode)})"))
+        return None
+    return Seen(str(target), st.st_size, st.st_mtime_ns)
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "FIFO"), (stat.S_ISCHR, "character device"),
+                       (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket"),
+                       (stat.S_ISDIR, "folder")):
+        if test(mode):
+            return name
+    return "special file"
+
+
+def _shown(path) -> str:
+    """PATH as text that can be printed and written as UTF-8: bytes that are not UTF-8 escaped."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, RuntimeError):
+        return "a symlink loop"
+    return getattr(exc, "strerror", None) or str(exc)
 
 
 def sha256(path: str) -> str:
@@ -107,24 +169,43 @@ def sha256(path: str) -> str:
     return digest.hexdigest()
 
 
+def _resolvable(path: Path) -> bool:
+    try:
+        resolved(path)
+    except (OSError, RuntimeError):
+        return False
+    return True
+
+
 def _under(path: str, roots: list[Path]) -> bool:
     return any(path == str(root) or path.startswith(str(root).rstrip(os.sep) + os.sep) for root in roots)
 
 
 def make_plan(
     roots: list[Path], manifest: dict[str, FileRecord], retry_failed: bool = False,
-    catalog_digest: Callable[[str], str] | None = None,
+    catalog_digest: Callable[[str], str] | None = None, prune: bool = False,
 ) -> Plan:
     """What to do to bring MANIFEST's files under ROOTS up to date. CATALOG_DIGEST, a path's
-    catalog row's digest now, finds the files kept as they are whose row changed."""
-    roots = [resolved(root) for root in roots]
+    catalog row's digest now, finds the files kept as they are whose row changed.
+
+    Files gone from under ROOTS are removed, except under a folder that could not be listed,
+    and under a root folder where no file is found at all while the index holds some (an
+    unmounted disk looks so): PRUNE removes those too."""
     plan = Plan()
-    seen = walk(roots, plan.ignored)
+    seen = walk(roots, plan)
+    roots = [resolved(root) for root in roots if _resolvable(root)]
     on_disk = {s.path for s in seen}
+    kept = [Path(folder) for folder in plan.unlisted]  # what they hold cannot be told
+    if not prune:
+        for root in roots:
+            held = sum(_under(path, [root]) for path in manifest)
+            if held and not any(_under(s.path, [root]) for s in seen) and root.is_dir():
+                plan.held.append((str(root), held))
+                kept.append(root)
     gone = {
         path: record
         for path, record in manifest.items()
-        if path not in on_disk and _under(path, roots)
+        if path not in on_disk and _under(path, roots) and not _under(path, kept)
     }
     gone_by_hash: dict[str, str] = {}
     for path, record in sorted(gone.items()):

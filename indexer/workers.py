@@ -33,8 +33,9 @@ class Limits:
     memory_mb: int = 1024  # per file, on top of what the worker holds before it starts
 
 
-class FileTooSlow(Exception):
-    pass
+class FileTooSlow(BaseException):
+    """The file's time is up. Not an Exception, so that no reader's `except Exception` (one
+    bad page must not lose the others) can take it for a bad page: it ends the file."""
 
 
 def _on_alarm(signum, frame):

@@ -229,3 +229,24 @@ def test_the_installed_command_ends_a_closed_pipe_quietly_too(corpus_index):
 def test_similar_to_a_page_out_of_range_says_how_many_pages_the_file_has(corpus_index):
     line = one_error(run("similar", f"{ROTKO}:13", index=corpus_index))
     assert line.endswith("has 12 pages in the index (pages 1-12): there is no page 13")
+
+
+def test_ctrl_c_says_what_stands_a_second_one_too_and_a_rebuild_says_it_was_given_up(
+        tmp_path, monkeypatch):
+    import indexer.pipeline as pipeline
+
+    def stop_at_once(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    def stop_between_files(*args, **kwargs):
+        raise pipeline.Interrupted(1, 3)
+
+    monkeypatch.setattr(pipeline, "index_paths", stop_at_once)
+    line = one_error(run("index", ROTKO, index=tmp_path / "idx"), code=130)
+    assert line == ("archive: interrupted at once: the index is as of its last commit, "
+                    "searchable; run again to carry on")
+    for stop in (stop_at_once, stop_between_files):
+        monkeypatch.setattr(pipeline, "index_paths", stop)
+        line = one_error(run("index", "--rebuild", ROTKO, index=tmp_path / "idx"), code=130)
+        assert line == ("archive: interrupted: the rebuild was given up, and the index is as "
+                        "it was before it")

@@ -7,8 +7,12 @@ Every extractor returns a `Document` whose pages have no language yet, and raise
 from __future__ import annotations
 
 import importlib
+import os
 import re
+import stat
+import sys
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 from indexer.errors import ExtractionError
@@ -57,15 +61,54 @@ def extract(path: Path) -> Document:
     _check_content(path, fmt)
     module = importlib.import_module(module_name)
     try:
-        return module.extract(path)
-    except ExtractionError:
-        raise
+        doc = module.extract(path)
+    except (ExtractionError, MemoryError):
+        raise  # MemoryError: the file's memory limit, reported as such
     except Exception as exc:  # any library, any failure: one line, never a traceback
         raise ExtractionError(path, f"cannot read {fmt.upper()}: {one_line(exc)}") from exc
+    return _bounded(doc)
+
+
+# The longest slides of real decks hold a few thousand characters; a page of more than this is
+# a dump or an attack, and a document of more than the second is cut there too.
+MAX_PAGE_CHARS = 100_000
+MAX_DOCUMENT_CHARS = 5_000_000
+
+
+def _bounded(doc: Document) -> Document:
+    """DOC with only valid text (see `valid_text`), each page and the whole cut to the limits
+    above; the pages cut are named in `cut_pages`."""
+    pages, cut, room = [], [], MAX_DOCUMENT_CHARS
+    for page in doc.pages:
+        text = valid_text(page.text)
+        if len(text) > min(MAX_PAGE_CHARS, room):
+            text = text[: min(MAX_PAGE_CHARS, room)]
+            cut.append(page.number)
+        room -= len(text)
+        pages.append(page if text == page.text else replace(page, text=text))
+    return replace(doc, pages=tuple(pages), title=valid_text(doc.title),
+                   author=valid_text(doc.author), cut_pages=tuple(cut))
+
+
+# Code points no text may hold: NUL, lone surrogates (a PDF font's map may give them, and no
+# encoder writes them) and Unicode's non-characters.
+_INVALID = re.compile(
+    "[\x00\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}"
+              for plane in range(sys.maxunicode // 0x10000 + 1))
+    + "]"
+)
+
+
+def valid_text(text: str | None) -> str | None:
+    """TEXT with every invalid code point replaced by U+FFFD, the replacement character."""
+    return _INVALID.sub("\ufffd", text) if text else text
 
 
 def _check_content(path: Path, fmt: str) -> None:
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # opening a FIFO would wait forever
+            raise ExtractionError(path, "not a regular file")
         with path.open("rb") as fh:
             head = fh.read(1024)
     except OSError as exc:

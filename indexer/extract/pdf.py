@@ -21,13 +21,19 @@ def extract(path: Path) -> Document:
     reader = PdfReader(path)
     if reader.is_encrypted and not reader.decrypt(""):
         raise ExtractionError(path, "encrypted PDF that needs a password")
-    meta = reader.metadata or {}
+    try:
+        meta = reader.metadata or {}
+    except Exception as exc:  # a broken information dictionary costs the title, not the pages
+        logger.warning("%s: metadata left out: %s", path, one_line(exc))
+        meta = {}
     pages: list[Page] = []
     skipped: list[int] = []
     with fonts_read_once(), strings_read_whole():
         for number, page in enumerate(reader.pages, start=1):
             try:
                 text = page.extract_text() or ""
+            except MemoryError:
+                raise  # the file's memory limit: it ends the file, not a page
             except Exception as exc:  # one bad page must not lose the others
                 logger.warning("%s: page %d skipped: %s", path, number, one_line(exc))
                 skipped.append(number)

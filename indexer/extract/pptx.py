@@ -59,10 +59,19 @@ def extract(path: Path) -> Document:
             if not slides:
                 raise ExtractionError(path, "cannot read PPTX: no presentation part and no slides")
             logger.warning("%s: no readable presentation part: read slide by slide", path)
-        pages, skipped = [], []
+        pages, skipped, read = [], [], {}
         for number, slide in enumerate(slides, start=1):
+            if slide in read:  # PowerPoint never repeats a slide: a file that does, to grow
+                logger.warning("%s: slide %d is slide %d again: left empty", path, number,
+                               read[slide])
+                skipped.append(number)
+                pages.append(Page(number, ""))
+                continue
+            read[slide] = number
             try:
                 text = "\n".join(slide_texts(parts.xml(slide), parts.notes_of(slide)))
+            except MemoryError:
+                raise  # the file's memory limit: it ends the file, not a slide
             except Exception as exc:  # one bad slide must not lose the others
                 logger.warning("%s: slide %d skipped: %s", path, number, one_line(exc))
                 skipped.append(number)
@@ -140,7 +149,8 @@ class _Parts:
         for core in self.related("", CORE).values():
             try:
                 root = etree.fromstring(self.package.read(core), _PLAIN)
-            except (KeyError, etree.XMLSyntaxError):
+            except Exception as exc:  # broken properties cost the title, not the slides
+                logger.warning("%s: core properties left out: %s", self.path, one_line(exc))
                 break
             return (_text_or_none(root.findtext(qn("dc:title"))),
                     _text_or_none(root.findtext(qn("dc:creator"))))
