@@ -331,6 +331,9 @@ def index(
         if report.files:
             say(f"  documents by language: {_counts(report.documents_by_lang)}")
             say(f"  pages by language:     {_counts(report.pages_by_lang)}")
+        if report.vocabulary_rebuilt is not None:
+            say(f"  the vocabulary was missing or damaged: made again from "
+                f"{_plural(report.vocabulary_rebuilt, 'page')}")
         if report.recatalogued:
             say(f"  catalog applied again: {_plural(report.recatalogued, 'file')} whose row "
                 "changed (not read again)")
@@ -646,16 +649,28 @@ def _path_and_page(spec: str) -> tuple[str, int | None]:
 @contextmanager
 def opened(obj: dict):
     """The index, open for reading; any ArchiveError becomes a one-line error and exit 1."""
+    import pickle  # what Whoosh raises on damaged files, imported by it anyway
+    import struct
+    import zlib
+
     from archive.store import Archive
 
     try:
         archive = Archive.open(obj["index_dir"])
+        if not obj["quiet"]:
+            for warning in archive.warnings:
+                error(warning)
         try:
             yield archive
         finally:
             archive.close()
     except ArchiveError as exc:
         raise Failed(str(exc)) from exc
+    except (struct.error, zlib.error, pickle.UnpicklingError, EOFError) as exc:
+        # A file of the index damaged in a way its size did not give away.
+        raise Failed(f"the index at {obj['index_dir']} could not be read "
+                     f"({type(exc).__name__}): it is damaged; `archive check` says where, "
+                     "`archive index --rebuild PATH` builds it again") from exc
 
 
 @main.command()
@@ -854,6 +869,44 @@ def inspect(file: Path, as_json: bool) -> None:
     for page in doc.pages:
         echo(f"\n--- page {page.number}  [{page.lang or 'none'}]")
         echo(page.text)
+
+
+@main.command()
+@json_option
+@click.pass_obj
+def check(obj: dict, as_json: bool) -> None:
+    """Verify the index end to end: each of its files against what its last commit wrote
+    (sizes and checksums), every stored page read, the vocabulary, and the record of files
+    (files.json) against the index. Says what is wrong, one line each, and what fixes it;
+    exits 1 when something is.
+
+    Searches compare the files' sizes each time they open the index, and an index run the
+    checksums too, so damage is found before it is read; this reads everything.
+    --json prints {index, ok, problems, files, pages, checksums, rebuild_from}.
+
+    \b
+    Example:
+      archive check
+    """
+    from archive.check import check as verify
+
+    report = verify(obj["index_dir"])
+    if as_json:
+        print_json(report.to_dict())
+    else:
+        for problem in report.problems:
+            error(problem)
+        if report.ok:
+            compared = ("checksums compared" if report.checksums else "no checksums on record "
+                        "for this generation yet: the next index run records them")
+            echo(f"{report.index}: sound: {_plural(report.files, 'file')}, "
+                 f"{_plural(report.pages, 'page')}; {compared}")
+        else:
+            source = report.rebuild_from or "PATH"
+            echo(f"`archive --index {report.index} index --rebuild {display_path(source)}` "
+                 "builds the index again from the files", err=True)
+    if not report.ok:
+        sys.exit(Exit.ERROR)
 
 
 @main.command()

@@ -4,6 +4,6 @@ Importing the package costs nothing: Whoosh is imported by the modules that use 
 through `archive.startup` first, so that `archive --help` and `archive detect` never load it.
 """
 
-from archive.errors import ArchiveError, IndexBusy, IndexNotFound, SchemaMismatch
+from archive.errors import ArchiveError, IndexBusy, IndexDamaged, IndexNotFound, SchemaMismatch
 
-__all__ = ["ArchiveError", "IndexBusy", "IndexNotFound", "SchemaMismatch"]
+__all__ = ["ArchiveError", "IndexBusy", "IndexDamaged", "IndexNotFound", "SchemaMismatch"]

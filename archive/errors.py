@@ -12,3 +12,7 @@ class SchemaMismatch(ArchiveError):
 
 class IndexBusy(ArchiveError):
     pass
+
+
+class IndexDamaged(ArchiveError):
+    pass

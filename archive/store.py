@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import gc
 import json
 import os
+import warnings
 import shutil
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -20,17 +22,18 @@ from typing import Protocol
 import archive.startup  # noqa: F401  (before Whoosh: see archive.startup)
 
 # isort: split
-from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.util.filelock import FcntlLock
 
 from archive.analysis import PageTerms, lemmas, page_terms, tokens
-from archive.errors import ArchiveError, IndexBusy, IndexNotFound, SchemaMismatch
+from archive import integrity
+from archive.errors import ArchiveError, IndexBusy, IndexDamaged, IndexNotFound, SchemaMismatch
 from archive.files import replace_file
 from archive.schema import SCHEMA_VERSION, STEM_FIELDS, build_schema
 from archive.scoring import PageBM25
 from archive.text import name_key
+from archive.vocabulary import FILE as VOCABULARY
 from archive.vocabulary import Vocabulary
 
 META_FILE = "archive.json"
@@ -116,6 +119,9 @@ class Archive:
         self.directory = directory
         self.ix = ix
         self.meta = meta or {"schema_version": SCHEMA_VERSION}
+        # What is wrong but leaves the index searchable, one line each, for the user to hear.
+        self.warnings: list[str] = []
+        self.vocabulary_lost = False  # missing or damaged: `rebuild_vocabulary` makes it again
 
     @property
     def dictionaries(self) -> dict[str, str]:
@@ -123,48 +129,66 @@ class Archive:
         return dict(self.meta.get("dictionaries") or {})
 
     @classmethod
-    def open(cls, directory: Path) -> Archive:
+    def open(cls, directory: Path, verify: bool = False) -> Archive:
+        """The index in DIRECTORY; IndexDamaged if its files are not what its last commit
+        wrote: their sizes are compared, and with VERIFY their checksums too (which reads
+        them whole: what an index run does before it writes)."""
         directory = Path(directory)
         _recover_interrupted_swap(directory)
         meta = directory / META_FILE
-        if not meta.is_file() or not whoosh_index.exists_in(str(directory)):
+        if not meta.is_file() or not _holds_index(directory):
             raise IndexNotFound(f"no index at {directory}: run `archive index PATH` first")
         try:
             described = json.loads(meta.read_text(encoding="utf-8"))
             version = described["schema_version"]
         except (ValueError, KeyError, TypeError, OSError) as exc:
-            raise ArchiveError(f"{meta}: unreadable ({exc})") from exc
+            raise IndexDamaged(f"{meta}: unreadable ({exc}): {integrity.REBUILD}") from exc
         if version != SCHEMA_VERSION:
             raise SchemaMismatch(
                 f"the index at {directory} has schema version {version}, this archive uses "
                 f"{SCHEMA_VERSION}: run `archive index --rebuild PATH` to rebuild it"
             )
-        try:
-            ix = _Storage(str(directory)).open_index()
-        except Exception as exc:  # Whoosh raises many kinds on a damaged index
-            raise ArchiveError(f"cannot open the index at {directory}: {exc}") from exc
-        return cls(directory, ix, described)
+        ix = _open_whoosh(directory)
+        damage = integrity.problems(directory, ix, hashes=verify)
+        if damage:
+            ix.close()
+            more = f" (and {len(damage) - 1} more: `archive check`)" if len(damage) > 1 else ""
+            raise IndexDamaged(f"the index at {directory} is damaged: {damage[0]}{more}; "
+                               f"{integrity.REBUILD}")
+        archive = cls(directory, ix, described)
+        if os.stat(directory).st_mode & 0o002:
+            archive.warnings.append(
+                f"{directory} can be written by every user, and Whoosh runs what its files "
+                f"hold (it unpickles them): `chmod o-w {directory}`")
+        problem = Vocabulary.problem(directory)
+        if problem:
+            archive.vocabulary_lost = problem[1]
+            archive.warnings.append(f"{problem[0]}: searches find fewer forms of words until "
+                                    + ("`archive index PATH` rebuilds it" if problem[1] else
+                                       "it is free again"))
+        return archive
 
     @classmethod
     def create(cls, directory: Path) -> Archive:
         """A new, empty index in DIRECTORY, which must not hold one already."""
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        if whoosh_index.exists_in(str(directory)):
+        if _holds_index(directory):
             raise ArchiveError(f"{directory} already holds an index")
         ix = _Storage(str(directory)).create_index(build_schema())
         Vocabulary(directory, create=True).close()
         archive = cls(directory, ix)
         archive._save_meta()
+        integrity.record(directory, ix)
         return archive
 
     def _save_meta(self) -> None:
         replace_file(self.directory / META_FILE, json.dumps(self.meta) + "\n")
 
     @classmethod
-    def open_or_create(cls, directory: Path) -> Archive:
+    def open_or_create(cls, directory: Path, verify: bool = False) -> Archive:
         try:
-            return cls.open(directory)
+            return cls.open(directory, verify)
         except IndexNotFound:
             if Path(directory, META_FILE).exists() or _holds_other_files(Path(directory)):
                 raise
@@ -194,6 +218,30 @@ class Archive:
             if used and used != self.dictionaries:
                 self.meta = {**self.meta, "dictionaries": used}
                 self._save_meta()
+        integrity.record(self.directory, self.ix)  # the generation just committed
+
+    def rebuild_vocabulary(self) -> int:
+        """The vocabulary made again from the pages the index holds (after it was lost or
+        damaged); how many pages it was made from."""
+        path = Path(self.directory, VOCABULARY)
+        if path.exists():
+            path.replace(path.with_name(path.name + ".damaged"))  # kept, for whoever asks why
+        entries: set[tuple[str, str, str]] = set()
+        pages = 0
+        with self.searcher() as searcher:
+            for fields in searcher.all_stored_fields():
+                pages += 1
+                entries |= stored_terms(fields).vocabulary()
+                if fields.get("title_terms"):
+                    entries |= PageTerms(*fields["title_terms"]).vocabulary()
+        vocabulary = Vocabulary(self.directory, create=True)
+        try:
+            vocabulary.add(entries)
+        finally:
+            vocabulary.close()
+        self.warnings = [w for w in self.warnings if VOCABULARY not in w]
+        self.vocabulary_lost = False
+        return pages
 
     def searcher(self):
         return self.ix.searcher(weighting=PageBM25())
@@ -366,6 +414,31 @@ def _recover_interrupted_swap(directory: Path) -> None:
 
         logging.getLogger(__name__).warning("restoring %s from an interrupted rebuild", directory)
         old.rename(directory)
+
+
+def _holds_index(directory: Path) -> bool:
+    """Whether DIRECTORY holds a Whoosh index, whole or damaged: a table of contents (which
+    Whoosh's own `exists_in` would open, and raise on if it is damaged)."""
+    try:
+        return any(name.startswith("_MAIN_") and name.endswith(".toc")
+                   for name in os.listdir(directory))
+    except FileNotFoundError:
+        return False
+
+
+def _open_whoosh(directory: Path):
+    """Whoosh's index in DIRECTORY, or IndexDamaged."""
+    try:
+        return _Storage(str(directory)).open_index()
+    except Exception as exc:  # Whoosh raises many kinds on a damaged index
+        kind = type(exc).__name__
+        # Whoosh left the damaged file open in the frames of its exception: closed as they go.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            exc.__traceback__ = None
+            gc.collect()
+    raise IndexDamaged(f"cannot open the index at {directory} ({kind}): it is damaged; "
+                       f"{integrity.REBUILD}")
 
 
 def _holds_other_files(directory: Path) -> bool:

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from archive.analysis.rules import LEMMA_MARK
+from archive.errors import ArchiveError
 from archive.text import fold
 
 FILE = "vocab.sqlite"
@@ -35,24 +36,57 @@ class Vocabulary:
         if path is None or not create and not path.exists():
             self._db = None  # no index, or one from before the vocabulary: rule keys only
             return
-        self._db = sqlite3.connect(path)
-        if create:
-            self._db.executescript(_SCHEMA)
+        try:
+            self._db = sqlite3.connect(path)
+            if create:
+                self._db.executescript(_SCHEMA)
+            else:
+                self._db.execute("SELECT 1 FROM spellings LIMIT 1").fetchall()
+        except sqlite3.Error as exc:
+            if create:  # writing: the run must not commit without it
+                raise ArchiveError(f"{path}: {exc}") from exc
+            self._db = None  # reading: rule keys only, as Archive.open has warned
+
+    @staticmethod
+    def problem(directory: Path) -> tuple[str, bool] | None:
+        """What is wrong with the vocabulary of the index in DIRECTORY, and whether making it
+        again from the index is the cure (not when another program holds it locked); None
+        when nothing is."""
+        path = Path(directory, FILE)
+        if not path.exists():
+            return f"the index's vocabulary ({FILE}) is missing", True
+        try:
+            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                db.execute("SELECT 1 FROM spellings LIMIT 1").fetchall()
+                db.execute("SELECT 1 FROM keys LIMIT 1").fetchall()
+            finally:
+                db.close()
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc):
+                return f"the index's vocabulary ({FILE}) is locked by another program", False
+            return f"the index's vocabulary ({FILE}) is unreadable ({exc})", True
+        except sqlite3.Error as exc:
+            return f"the index's vocabulary ({FILE}) is unreadable ({exc})", True
+        return None
 
     def add(self, entries: Iterable[tuple[str, str, str]]) -> None:
         """Record (spelling, language, key) entries, and commit them."""
         entries = set(entries)
         if not entries or self._db is None:
             return
-        with self._db:
-            self._db.executemany(
-                "INSERT OR IGNORE INTO spellings VALUES (?, ?, ?, ?)",
-                [(fold(spelling), spelling, lang, key) for spelling, lang, key in entries],
-            )
-            self._db.executemany(
-                "INSERT OR IGNORE INTO keys VALUES (?, ?, ?)",
-                {(fold(key), lang, key) for _, lang, key in entries},
-            )
+        try:
+            with self._db:
+                self._db.executemany(
+                    "INSERT OR IGNORE INTO spellings VALUES (?, ?, ?, ?)",
+                    [(fold(spelling), spelling, lang, key) for spelling, lang, key in entries],
+                )
+                self._db.executemany(
+                    "INSERT OR IGNORE INTO keys VALUES (?, ?, ?)",
+                    {(fold(key), lang, key) for _, lang, key in entries},
+                )
+        except sqlite3.Error as exc:  # locked by another program, damaged, a full disk
+            raise ArchiveError(f"{FILE}: {exc}") from exc
 
     def spellings(self, word: str) -> list[tuple[str, str, str]]:
         """(spelling, language, key) of each spelling that folds to WORD's fold."""

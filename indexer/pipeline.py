@@ -86,6 +86,7 @@ class IndexReport:
     recatalogued: int = 0  # kept as they were, their changed catalog row applied
     ignored: list[str] = field(default_factory=list)  # named, but not presentations
     held: list[tuple[str, int]] = field(default_factory=list)  # see `Plan.held`
+    vocabulary_rebuilt: int | None = None  # pages the lost vocabulary was made again from
     seconds: float = 0.0
     plan: Plan | None = None
 
@@ -125,6 +126,7 @@ class IndexReport:
             "recatalogued": self.recatalogued,
             "ignored": list(self.ignored),
             "held": [{"root": root, "files": n} for root, n in self.held],
+            "vocabulary_rebuilt": self.vocabulary_rebuilt,
             "seconds": round(self.seconds, 2),
         }
 
@@ -332,7 +334,10 @@ def _index(roots, index_dir, report, started, rebuild, dry_run, options, jobs, l
             except IndexNotFound:
                 archive = None  # nothing indexed yet: every file would be added
         else:
-            archive = Archive.open_or_create(index_dir)
+            archive = Archive.open_or_create(index_dir, verify=True)  # never write over damage
+            if archive.vocabulary_lost:  # missing or damaged: made again from the pages
+                report.vocabulary_rebuilt = archive.rebuild_vocabulary()
+                logger.info("rebuilt the vocabulary from %d pages", report.vocabulary_rebuilt)
         records = {} if rebuild or archive is None else manifest.load(index_dir)
         try:
             if dry_run:
