@@ -270,7 +270,7 @@ def expand(archive: Archive, text: str, exact_only: bool = False,
            lang: str | None = None) -> tuple[wq.Query, Matched]:
     """The query for TEXT, and what it matches for highlighting; with LANG, for pages in LANG."""
     lemmas.select(archive.dictionaries)  # key words with the dictionaries the index used
-    vocabulary = Vocabulary(archive.directory)
+    vocabulary = archive.vocabulary()
     try:
         expander = _Expander(archive, vocabulary, normalize_query(text), exact_only, lang)
         return expander(parse(archive, text)), expander.matched
@@ -298,7 +298,7 @@ def query_keys(archive: Archive | None, word: str, typed: str | None = None) -> 
         return QueryKeys(True, {}, {})
     if archive is not None:
         lemmas.select(archive.dictionaries)
-    vocabulary = Vocabulary(archive.directory if archive is not None else None)
+    vocabulary = archive.vocabulary() if archive is not None else Vocabulary(None)
     try:
         own, folded = _Expander(archive, vocabulary, typed or word, exact_only=False).keys(word)
     finally:
@@ -461,7 +461,7 @@ def suggest(archive: Archive, text: str) -> str | None:
         return operators
     import difflib
 
-    vocabulary = Vocabulary(archive.directory)
+    vocabulary = archive.vocabulary()
     try:
         changed, words = False, []
         for word in text.split():

@@ -122,6 +122,7 @@ class Archive:
         # What is wrong but leaves the index searchable, one line each, for the user to hear.
         self.warnings: list[str] = []
         self.vocabulary_lost = False  # missing or damaged: `rebuild_vocabulary` makes it again
+        self._vocabulary_readable = True
 
     @property
     def dictionaries(self) -> dict[str, str]:
@@ -163,6 +164,7 @@ class Archive:
         problem = Vocabulary.problem(directory)
         if problem:
             archive.vocabulary_lost = problem[1]
+            archive._vocabulary_readable = False
             archive.warnings.append(f"{problem[0]}: searches find fewer forms of words until "
                                     + ("`archive index PATH` rebuilds it" if problem[1] else
                                        "it is free again"))
@@ -241,7 +243,12 @@ class Archive:
             vocabulary.close()
         self.warnings = [w for w in self.warnings if VOCABULARY not in w]
         self.vocabulary_lost = False
+        self._vocabulary_readable = True
         return pages
+
+    def vocabulary(self) -> Vocabulary:
+        """The vocabulary, for reading; an empty one when it cannot be read (`open` warned)."""
+        return Vocabulary(self.directory if self._vocabulary_readable else None)
 
     def searcher(self):
         return self.ix.searcher(weighting=PageBM25())

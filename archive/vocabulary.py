@@ -40,12 +40,8 @@ class Vocabulary:
             self._db = sqlite3.connect(path)
             if create:
                 self._db.executescript(_SCHEMA)
-            else:
-                self._db.execute("SELECT 1 FROM spellings LIMIT 1").fetchall()
-        except sqlite3.Error as exc:
-            if create:  # writing: the run must not commit without it
-                raise ArchiveError(f"{path}: {exc}") from exc
-            self._db = None  # reading: rule keys only, as Archive.open has warned
+        except sqlite3.Error as exc:  # the run must not commit without it
+            raise ArchiveError(f"{path}: {exc}") from exc
 
     @staticmethod
     def problem(directory: Path) -> tuple[str, bool] | None:

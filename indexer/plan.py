@@ -79,12 +79,23 @@ def resolved(path: Path | str) -> Path:
     return Path(path).resolve()
 
 
-def walk(roots: list[Path], plan: Plan | None = None) -> list[Seen]:
-    """Presentation files under ROOTS (files or folders), each once, with its size and mtime.
-    What cannot be read is added to PLAN: files named in ROOTS that are not presentations
-    (`ignored`), and the files and folders that cannot be read, with the reason
+def resolved_roots(roots: list[Path], plan: Plan) -> list[Path]:
+    """ROOTS resolved; one that cannot be (a symlink loop, a name too long) goes to PLAN's
+    `unreadable`."""
+    found = []
+    for root in roots:
+        try:
+            found.append(resolved(root))
+        except (OSError, RuntimeError) as exc:
+            plan.unreadable.append((_shown(os.path.abspath(root)), _reason(exc)))
+    return found
+
+
+def walk(roots: list[Path], plan: Plan) -> list[Seen]:
+    """Presentation files under ROOTS (files or folders, resolved), each once, with its size
+    and mtime. What cannot be read is added to PLAN: files named in ROOTS that are not
+    presentations (`ignored`), and the files and folders that cannot be read, with the reason
     (`unreadable`; the folders in `unlisted` too)."""
-    plan = plan if plan is not None else Plan()
     found: dict[str, Seen] = {}
 
     def unlistable(exc: OSError) -> None:
@@ -92,11 +103,6 @@ def walk(roots: list[Path], plan: Plan | None = None) -> list[Seen]:
         plan.unlisted.append(exc.filename)
 
     for root in roots:
-        try:
-            root = resolved(root)
-        except (OSError, RuntimeError) as exc:
-            plan.unreadable.append((_shown(os.path.abspath(root)), _reason(exc)))
-            continue
         if root.is_file():
             candidates = [root]
             if not is_supported(root):
@@ -169,14 +175,6 @@ def sha256(path: str) -> str:
     return digest.hexdigest()
 
 
-def _resolvable(path: Path) -> bool:
-    try:
-        resolved(path)
-    except (OSError, RuntimeError):
-        return False
-    return True
-
-
 def _under(path: str, roots: list[Path]) -> bool:
     return any(path == str(root) or path.startswith(str(root).rstrip(os.sep) + os.sep) for root in roots)
 
@@ -192,8 +190,8 @@ def make_plan(
     and under a root folder where no file is found at all while the index holds some (an
     unmounted disk looks so): PRUNE removes those too."""
     plan = Plan()
+    roots = resolved_roots(roots, plan)
     seen = walk(roots, plan)
-    roots = [resolved(root) for root in roots if _resolvable(root)]
     on_disk = {s.path for s in seen}
     kept = [Path(folder) for folder in plan.unlisted]  # what they hold cannot be told
     if not prune:
