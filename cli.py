@@ -476,18 +476,22 @@ def search(
 
     output = output_of(as_json, jsonl)
     text = " ".join(query)
+    notes: list[str] = []
     with opened(obj) as archive:
         if by_page:
             entries, total = search_pages(archive, text, lang=lang, speaker=speaker,
-                                          limit=limit, offset=offset, exact=exact)
+                                          limit=limit, offset=offset, exact=exact, notes=notes)
             counted = _plural(total, "matching page")
         else:
             grouped = search_talks(archive, text, lang=lang, speaker=speaker, limit=limit,
-                                   offset=offset, exact=exact, collapse=collapse)
+                                   offset=offset, exact=exact, collapse=collapse, notes=notes)
             entries, total = grouped.files, grouped.total_files
             counted = (f"{_plural(total, 'talk' if collapse else 'file')}, "
                        f"{_plural(grouped.total_pages, 'page')} match")
         suggestion = suggest(archive, text) if total < 3 and not exact else None
+    if not obj["quiet"]:
+        for note in notes:
+            error(note)
     if output != "text":
         print_rows([entry.to_dict() for entry in entries], output)
     else:

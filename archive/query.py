@@ -59,6 +59,15 @@ from archive.vocabulary import Vocabulary
 
 # Boosts of the three tiers.
 EXACT, INFLECTED, FOLDED = 4.0, 2.0, 1.0
+# Whoosh's query parser takes time that grows with the square of a word's length (72 s for a
+# word of 100,000 letters): queries and words are held to lengths no search needs.
+MAX_QUERY_CHARS = 1000
+MAX_WORD_CHARS = 100
+# A prefix, wildcard or range is searched as the words it matches; one that matches more
+# (`a*`) as those on the most pages, with a note. Searching 19,000 words took 4 s at 17k pages.
+MAX_PATTERN_WORDS = 250
+# Words a pattern is matched against, at most: what bounds the time it takes to expand.
+MAX_PATTERN_SCAN = 20_000
 
 
 class Matched:
@@ -88,6 +97,7 @@ class _Expander:
         # languages' keys can only match pages the filter drops, so they are not looked for.
         self.langs = LANGUAGES if lang is None else (lang,)
         self.matched = Matched()
+        self.notes: list[str] = []  # what the user should know of how the query was searched
 
     def keys(self, word: str) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
         """WORD's own keys, and the keys it reaches only through missing diacritics, by
@@ -189,8 +199,30 @@ class _Expander:
         spellings = [spelling for spelling in self.vocabulary.matching(fold(pattern))
                      if typed_plain or fnmatchcase(spelling, pattern)
                      or fold(spelling) == spelling and not acronym]
-        self.matched.exact.update(spellings)
-        return wq.Or([node, *(wq.Term("exact", s, boost=EXACT) for s in spellings)])
+        words = self.expanded(node, pattern, also=spellings)
+        self.matched.exact.update(words)
+        return wq.Or([wq.Term("exact", word, boost=EXACT) for word in words])
+
+    def expanded(self, node: wq.MultiTerm, typed: str, also: list[str] = ()) -> list[str]:
+        """The words of NODE's field that NODE (a prefix, wildcard or range, TYPED so) matches,
+        and those of ALSO; at most MAX_PATTERN_WORDS of them, those on the most pages, with a
+        note when more matched."""
+        field = node.field()
+        with self.archive.ix.reader() as reader:
+            words = set(also)
+            scanned = 0
+            for _, btext in node.expanded_terms(reader):
+                scanned += 1
+                if scanned > MAX_PATTERN_SCAN:
+                    break
+                words.add(btext.decode("utf-8"))
+            if len(words) <= MAX_PATTERN_WORDS:
+                return sorted(words)
+            pages = {word: reader.doc_frequency(field, word) for word in words}
+        more = f"more than {MAX_PATTERN_SCAN:,}" if scanned > MAX_PATTERN_SCAN else f"{len(words):,}"
+        self.notes.append(f"{typed} matches {more} words: searched for the {MAX_PATTERN_WORDS} "
+                          "found on the most pages; narrow it to reach the others")
+        return sorted(sorted(words, key=lambda word: -pages[word])[:MAX_PATTERN_WORDS])
 
     def __call__(self, node: wq.Query) -> wq.Query:
         field = getattr(node, "fieldname", None)
@@ -205,6 +237,11 @@ class _Expander:
                 return self.pattern(node)
         if field == "path" and isinstance(node, (wq.Term, wq.PatternQuery)):
             return _paths(self.archive, node.text)
+        if isinstance(node, wq.Every) and field in (None, "exact"):
+            return wq.Every()  # `*`: every page, not every word's pages (4 s at 17k pages)
+        if isinstance(node, wq.MultiTerm) and field in _WORD_FIELDS:
+            words = self.expanded(node, _as_typed(node))
+            return wq.Or([wq.Term(field, word, boost=node.boost) for word in words])
         if field in ("lang", "format") and isinstance(node, wq.Term):
             return wq.Term(field, node.text.lower())  # stored in lower case: lang:LV, format:PDF
         if field == "event":  # by its name or its place: event:anyksciai
@@ -216,6 +253,18 @@ class _Expander:
     def _typed(self, node: wq.Term) -> str | None:
         start, end = getattr(node, "startchar", None), getattr(node, "endchar", None)
         return None if start is None or end is None else self.text[start:end]
+
+
+# Fields of words, which a pattern or range expands over (the year is a number).
+_WORD_FIELDS = {"titles", "speaker_names", "event", "place", "lang", "format"}
+
+
+def _as_typed(node: wq.MultiTerm) -> str:
+    """A pattern or range of a field, as the user would have typed it."""
+    field = next((name for name, f in QUERY_FIELDS.items() if f == node.field()), node.field())
+    if isinstance(node, wq.TermRange):
+        return f"{field}:[{node.start or ''} TO {node.end or ''}]"
+    return f"{field}:{node.text}{'*' if isinstance(node, wq.Prefix) else ''}"
 
 
 def _paths(archive: Archive, value: str) -> wq.Query:
@@ -251,6 +300,13 @@ _QUOTED = re.compile(r'"[^"]*"')
 def parse(archive: Archive, text: str) -> wq.Query:
     """Whoosh query syntax: words, "phrases", AND/OR/NOT, (groups), wild*cards, field:value."""
     text = normalize_query(text)
+    longest = max(text.split(), key=len, default="")
+    if len(longest) > MAX_WORD_CHARS:
+        raise ArchiveError(f"a word of the query is {len(longest):,} characters long "
+                           f"({longest[:20]}…); a word can be at most {MAX_WORD_CHARS}")
+    if len(text) > MAX_QUERY_CHARS:
+        raise ArchiveError(f"the query is {len(text):,} characters long; a query can be at most "
+                           f"{MAX_QUERY_CHARS:,}")
     for name in _FIELD.findall(_QUOTED.sub(" ", text)):
         if name not in QUERY_FIELDS:
             raise ArchiveError(
@@ -266,14 +322,18 @@ def parse(archive: Archive, text: str) -> wq.Query:
                            "for what a query can hold") from exc
 
 
-def expand(archive: Archive, text: str, exact_only: bool = False,
-           lang: str | None = None) -> tuple[wq.Query, Matched]:
-    """The query for TEXT, and what it matches for highlighting; with LANG, for pages in LANG."""
+def expand(archive: Archive, text: str, exact_only: bool = False, lang: str | None = None,
+           notes: list[str] | None = None) -> tuple[wq.Query, Matched]:
+    """The query for TEXT, and what it matches for highlighting; with LANG, for pages in LANG.
+    What the user should know of how it was searched (a pattern cut short) goes to NOTES."""
     lemmas.select(archive.dictionaries)  # key words with the dictionaries the index used
     vocabulary = archive.vocabulary()
     try:
         expander = _Expander(archive, vocabulary, normalize_query(text), exact_only, lang)
-        return expander(parse(archive, text)), expander.matched
+        query = expander(parse(archive, text))
+        if notes is not None:
+            notes += expander.notes
+        return query, expander.matched
     finally:
         vocabulary.close()
 
@@ -356,16 +416,17 @@ def search(
     limit: int | None = 10,
     offset: int = 0,
     exact: bool = False,
+    notes: list[str] | None = None,
 ) -> tuple[list[Hit], int]:
     """The best pages for TEXT (LIMIT of them after OFFSET), and how many pages matched in all.
 
     LANG keeps pages whose own language is LANG (a Lithuanian slide in a Latvian deck is found
     with "lt"); SPEAKER keeps pages of talks whose speaker matches; EXACT matches the spelling
-    typed only (case aside), no other forms of the word.
+    typed only (case aside), no other forms of the word. NOTES: see `expand`.
     """
     filter_ = _filters(archive, lang, speaker)
     with archive.searcher() as searcher:
-        query, matched = expand(archive, text, exact_only=exact, lang=lang)
+        query, matched = expand(archive, text, exact_only=exact, lang=lang, notes=notes)
         results = searcher.search(
             _restricted(query, filter_),
             limit=None if limit is None else offset + limit,
@@ -388,13 +449,14 @@ def search_talks(
     exact: bool = False,
     collapse: bool = True,
     pages_per_file: int = 3,
+    notes: list[str] | None = None,
 ) -> Grouped:
     """Matches grouped by file, best file first, each with its best pages and its other
     versions; with COLLAPSE, the versions of one talk (see `talk` in the schema) are one entry,
-    shown under its best-matching file."""
+    shown under its best-matching file. NOTES: see `expand`."""
     filter_ = _filters(archive, lang, speaker)
     with archive.searcher() as searcher:
-        query, matched = expand(archive, text, exact_only=exact, lang=lang)
+        query, matched = expand(archive, text, exact_only=exact, lang=lang, notes=notes)
         query = _restricted(query, filter_)
         scores = scored_pages(searcher, query)
         if scores is None:

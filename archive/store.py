@@ -12,8 +12,10 @@ import fcntl
 import gc
 import json
 import os
-import warnings
 import shutil
+import stat
+import time
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -82,7 +84,7 @@ class _ProcessLock(FcntlLock):
     workers still running leaves no stale lock behind."""
 
     def acquire(self, blocking=False):
-        self.fd = os.open(self.filename, os.O_CREAT | os.O_WRONLY)
+        self.fd = open_lock_file(Path(self.filename))
         try:
             fcntl.lockf(self.fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
         except OSError as exc:
@@ -123,6 +125,7 @@ class Archive:
         self.warnings: list[str] = []
         self.vocabulary_lost = False  # missing or damaged: `rebuild_vocabulary` makes it again
         self._vocabulary_readable = True
+        self._identity = _identity(directory)
 
     @property
     def dictionaries(self) -> dict[str, str]:
@@ -135,7 +138,16 @@ class Archive:
         wrote: their sizes are compared, and with VERIFY their checksums too (which reads
         them whole: what an index run does before it writes)."""
         directory = Path(directory)
-        _recover_interrupted_swap(directory)
+        before = _identity(directory)
+        try:
+            return cls._open(directory, verify)
+        except (IndexNotFound, IndexDamaged):
+            if _identity(directory) == before and (before or not wait_for_swap(directory)):
+                raise
+            return cls._open(directory, verify)  # a rebuild swapped folders while it read
+
+    @classmethod
+    def _open(cls, directory: Path, verify: bool) -> Archive:
         meta = directory / META_FILE
         if not meta.is_file() or not _holds_index(directory):
             raise IndexNotFound(f"no index at {directory}: run `archive index PATH` first")
@@ -251,7 +263,17 @@ class Archive:
         return Vocabulary(self.directory if self._vocabulary_readable else None)
 
     def searcher(self):
-        return self.ix.searcher(weighting=PageBM25())
+        try:
+            return self.ix.searcher(weighting=PageBM25())
+        except Exception:
+            if _identity(self.directory) == self._identity:
+                raise
+            # A rebuild swapped folders while this read: Whoosh reads the index by its path,
+            # so once more reads the new one whole.
+            self.ix.close()
+            self.ix = _open_whoosh(self.directory)
+            self._identity = _identity(self.directory)
+            return self.ix.searcher(weighting=PageBM25())
 
     def close(self) -> None:
         self.ix.close()
@@ -392,11 +414,13 @@ def rebuilding(directory: Path) -> Iterator[Archive]:
     """A new index built beside DIRECTORY that replaces it only if the block succeeds.
 
     Until then the old index stays in place and searchable; on an exception the new one is
-    thrown away.
+    thrown away. The work folder is the archive's own (see `_work_folder`): no folder a user
+    named is ever removed. The two folders are exchanged in one step where the system can
+    (Linux's renameat2), so a search always finds one index or the other. Hold the run lock
+    (`indexer.pipeline.run_lock`), which also removes what a killed rebuild left.
     """
     directory = Path(directory)
-    fresh = directory.with_name(directory.name + ".rebuild")
-    shutil.rmtree(fresh, ignore_errors=True)
+    fresh = _work_folder(directory, "rebuild")
     archive = Archive.create(fresh)
     try:
         yield archive
@@ -405,22 +429,131 @@ def rebuilding(directory: Path) -> Iterator[Archive]:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
     archive.close()
-    old = directory.with_name(directory.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
     if directory.exists():
-        directory.rename(old)
+        os.chmod(fresh, stat.S_IMODE(os.stat(directory).st_mode))  # as the user left it
+    shutil.rmtree(_swap(fresh, directory), ignore_errors=True)
+
+
+def _work_folder(directory: Path, kind: str) -> Path:
+    """A folder beside DIRECTORY (a rename does not cross disks) that nobody names by hand."""
+    import secrets  # only a rebuild pays for it
+
+    return directory.with_name(f".{directory.name}.archive-{kind}-{secrets.token_hex(4)}")
+
+
+def _work_folders(directory: Path, kind: str = "*") -> list[Path]:
+    import glob  # only a rebuild, or a search that finds no index, pays for it
+
+    pattern = f".{glob.escape(directory.name)}.archive-{kind}-" + "[0-9a-f]" * 8
+    return sorted(directory.parent.glob(pattern))
+
+
+def _swap(fresh: Path, directory: Path) -> Path:
+    """FRESH put in DIRECTORY's place; where the old DIRECTORY now is, to be removed."""
+    if not directory.exists():
+        fresh.rename(directory)
+        return fresh
+    try:
+        _exchange(fresh, directory)
+        return fresh
+    except OSError as exc:
+        if exc.errno not in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+            raise
+    # Two renames: a search in between waits for the second (see `wait_for_swap`), and a run
+    # stopped in between is undone by the next index run (`recover_interrupted_swap`).
+    old = _work_folder(directory, "old")
+    directory.rename(old)
     fresh.rename(directory)
-    shutil.rmtree(old, ignore_errors=True)
+    return old
 
 
-def _recover_interrupted_swap(directory: Path) -> None:
-    """A rebuild stopped between its two renames leaves only DIRECTORY.old: put it back."""
-    old = directory.with_name(directory.name + ".old")
-    if not directory.exists() and old.is_dir():
-        import logging  # only now: a cold search does not pay for it
+def _exchange(one: Path, other: Path) -> None:
+    import ctypes  # only a rebuild pays for it
 
-        logging.getLogger(__name__).warning("restoring %s from an interrupted rebuild", directory)
-        old.rename(directory)
+    libc = ctypes.CDLL(None, use_errno=True)
+    if not hasattr(libc, "renameat2"):
+        raise OSError(errno.ENOSYS, "renameat2 is not available")
+    at_cwd, rename_exchange = -100, 2
+    if libc.renameat2(at_cwd, os.fsencode(one), at_cwd, os.fsencode(other), rename_exchange):
+        code = ctypes.get_errno()
+        raise OSError(code, os.strerror(code), str(other))
+
+
+def remove_work_folders(directory: Path) -> None:
+    """The folders earlier rebuilds of DIRECTORY left behind when they were killed. Call it
+    holding the run lock: no rebuild of DIRECTORY is then under way."""
+    for folder in _work_folders(Path(directory)):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def recover_interrupted_swap(directory: Path) -> bool:
+    """A rebuild stopped between its two renames (where the folders cannot be exchanged in one
+    step) leaves only the old index, under a work folder's name: put it back. Whether it did."""
+    directory = Path(directory)
+    if directory.exists() or wait_for_swap(directory):
+        return False
+    for old in _work_folders(directory, "old"):
+        if _holds_index(old):
+            import logging  # only now: a cold search does not pay for it
+
+            logging.getLogger(__name__).warning("restoring %s from an interrupted rebuild",
+                                                directory)
+            old.rename(directory)
+            return True
+    return False
+
+
+def wait_for_swap(directory: Path, seconds: float = 2.0) -> bool:
+    """Whether DIRECTORY, missing, came back within SECONDS: it is missing only between the
+    two renames of a rebuild that is still running (it holds the lock in the old index)."""
+    deadline = time.monotonic() + seconds
+    while any(_locked(old / RUN_LOCK) for old in _work_folders(directory, "old")):
+        if directory.exists():
+            return True
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.01)
+    return directory.exists()
+
+
+def _locked(path: Path) -> bool:
+    """Whether another process holds the lock on PATH. (Not this one: a process's own lockf
+    locks never block it, and closing any of its descriptors of the file releases them.)"""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except OSError:
+        return True
+    finally:
+        os.close(fd)  # which releases the lock, if it took it
+
+
+def open_lock_file(path: Path) -> int:
+    """The lock file at PATH opened for writing, never through a symbolic link (an index under
+    /tmp must not let another user point it at a file of the user's), and never truncated."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ArchiveError(f"{path}: a symbolic link where the lock file belongs; "
+                               f"remove it") from None
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise ArchiveError(f"{path}: not a regular file, where the lock file belongs; remove it")
+    return fd
+
+
+def _identity(directory: Path) -> tuple[int, int] | None:
+    try:
+        found = os.stat(directory)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 def _holds_index(directory: Path) -> bool:

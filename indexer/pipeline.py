@@ -32,7 +32,10 @@ from archive.store import (
     WRITER_MB,
     Archive,
     document_terms,
+    open_lock_file,
     rebuilding,
+    recover_interrupted_swap,
+    remove_work_folders,
     stored_terms,
 )
 from archive.text import fold
@@ -511,10 +514,11 @@ def run_lock(index_dir: Path, *, wait: bool, on_wait: Callable[[], None] | None)
     it. A rebuild replaces the folder, lock file and all, so a run that waited on the old
     folder's lock takes the new folder's before it goes on."""
     index_dir = Path(index_dir)
+    recover_interrupted_swap(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     told = False
     while True:
-        handle = open(index_dir / RUN_LOCK, "a")
+        handle = os.fdopen(open_lock_file(index_dir / RUN_LOCK), "w")
         try:
             try:
                 fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -534,6 +538,7 @@ def run_lock(index_dir: Path, *, wait: bool, on_wait: Callable[[], None] | None)
             raise
         handle.close()  # the folder was replaced while this run waited: lock the new one
     try:
+        remove_work_folders(index_dir)  # left by a rebuild that was killed
         yield
     finally:
         handle.close()  # which releases the lock

@@ -278,3 +278,42 @@ def test_escape_sequences_from_files_never_reach_the_terminal(tmp_path):
     assert b"\x1b[1m" in bold  # our own styling stays
     exact = json.loads(run(index, "search", "Rotko", "--json").stdout)
     assert exact[0]["speaker"] == "Māris \x1b]0;pwned\x07Čačka"  # JSON keeps the text as it is
+
+
+def test_a_rebuild_removes_no_folder_a_user_named_and_cleans_up_its_own(folder, tmp_path):
+    index = tmp_path / "idx"
+    assert run(index, "index", folder).exit_code == 0
+    for backup in ("idx.old", "idx.rebuild"):  # a user's own copies, named as users would
+        (tmp_path / backup).mkdir()
+        (tmp_path / backup / "keep.txt").write_text("mine")
+    killed = tmp_path / ".idx.archive-rebuild-0123abcd"  # what a killed rebuild leaves
+    killed.mkdir()
+    assert run(index, "index", "--rebuild", folder).exit_code == 0
+    assert documents(index) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["idx", "idx.old", "idx.rebuild", "talks"]
+    assert (tmp_path / "idx.old" / "keep.txt").read_text() == "mine"
+
+
+def test_the_rebuilt_index_keeps_the_folder_s_permissions(folder, tmp_path):
+    index = tmp_path / "idx"
+    assert run(index, "index", folder).exit_code == 0
+    index.chmod(0o750)
+    assert run(index, "index", "--rebuild", folder).exit_code == 0
+    assert index.stat().st_mode & 0o777 == 0o750
+
+
+@pytest.mark.parametrize("lock", ["run.lock", "MAIN_WRITELOCK"])
+def test_a_lock_file_that_is_a_symlink_is_refused_and_its_target_untouched(folder, tmp_path,
+                                                                         lock):
+    index = tmp_path / "idx"
+    assert run(index, "index", folder / ROTKO).exit_code == 0
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    (index / lock).unlink(missing_ok=True)
+    (index / lock).symlink_to(victim)
+    result = run(index, "index", folder)
+    assert result.exit_code == 1
+    assert result.stderr == (f"archive: {index / lock}: a symbolic link where the lock file "
+                             f"belongs; remove it\n")
+    assert victim.read_text() == "precious"
+    assert documents(index) == 1  # what was indexed before is still searchable

@@ -1,5 +1,6 @@
 """Re-indexing does only what changed: add, update, move, remove, touch, no-op."""
 
+import errno
 import gc
 import json
 import os
@@ -7,6 +8,9 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
+import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -123,6 +127,78 @@ def test_rebuild_and_dry_run(folder, tmp_path):
     report = index_paths([folder], index, rebuild=True, jobs=1)
     assert counts(report) == (3, 0, 0, 0, 0, 0, 0)
     assert hits(index, "reklama") == []
+
+
+def test_searches_while_rebuilds_swap_the_folders_never_fail(folder, tmp_path):
+    index = tmp_path / "idx"
+    index_paths([folder], index, jobs=1)
+    kept_open = Archive.open(index)
+    stop, errors, searches = threading.Event(), [], []
+
+    def search_on():
+        while not stop.is_set():
+            try:
+                searches.append(hits(index, "reklama"))  # opened afresh each time
+                with kept_open.searcher() as searcher:  # opened before the rebuilds
+                    searcher.doc_count()
+            except Exception as exc:  # noqa: BLE001  (any of them is the failure)
+                errors.append(exc)
+
+    reader = threading.Thread(target=search_on)
+    reader.start()
+    try:
+        for _ in range(3):
+            index_paths([folder], index, rebuild=True, jobs=1)
+    finally:
+        stop.set()
+        reader.join()
+        kept_open.close()
+    assert errors == [] and searches and all(found for found in searches)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["event", "idx"]
+
+
+def test_a_search_between_the_two_renames_of_a_swap_waits_and_moves_nothing(
+        folder, tmp_path, monkeypatch):
+    """Where the system cannot exchange the folders in one step, the old index is renamed away
+    and the new one into its place. A search in between once put the old one back, and the
+    rebuilt index was left orphaned beside it."""
+    from archive import store
+
+    index = tmp_path / "idx"
+    index_paths([folder], index, jobs=1)
+    os.remove(folder / FILES[2])  # what the rebuilt index no longer holds
+
+    def cannot_exchange(one, other):
+        raise OSError(errno.EINVAL, "Invalid argument")
+
+    rename, searches = Path.rename, []
+
+    def rename_then_search(self, target):
+        moved = rename(self, target)
+        if self == index:  # the first of the two renames: no index folder now
+            searches.append(subprocess.Popen(  # another process: the lock is a process's
+                [sys.executable, "-c", "from cli import main; main()", "--index", str(index),
+                 "search", "--json", "reklama"], cwd=ROOT, stdout=subprocess.PIPE, text=True))
+            time.sleep(1)  # the search is waiting when the second rename comes
+        return moved
+
+    monkeypatch.setattr(store, "_exchange", cannot_exchange)
+    monkeypatch.setattr(Path, "rename", rename_then_search)
+    index_paths([folder], index, rebuild=True, jobs=1)
+    found = json.loads(searches[0].communicate(timeout=60)[0])
+    assert searches[0].returncode == 0 and found == []  # the rebuilt index: no reklama
+    assert hits(index, "reklama") == [] and hits(index, "rotko")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["event", "idx"]
+
+
+def test_a_rebuild_stopped_between_the_two_renames_is_undone_by_the_next_run(folder, tmp_path):
+    index = tmp_path / "idx"
+    index_paths([folder], index, jobs=1)
+    left = tmp_path / ".idx.archive-old-0123abcd"
+    index.rename(left)  # what a rebuild killed between its renames leaves
+    report = index_paths([folder], index, jobs=1)
+    assert counts(report) == (0, 0, 0, 0, 3, 0, 0)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["event", "idx"]
 
 
 def test_dry_run_on_the_command_line(folder, tmp_path):

@@ -86,12 +86,20 @@ def test_the_queries_match_pages_in_both_indexes(corpus, segmented):
     assert sum(found) >= len(found) // 2
 
 
-@pytest.mark.parametrize("text", ['"darbas dirba"', "darb*", "darbas NOT puslapis"])
-def test_phrases_prefixes_and_not_are_left_to_whoosh(segmented, text):
+@pytest.mark.parametrize("text", ['"darbas dirba"', "darbas NOT puslapis"])
+def test_phrases_and_not_are_left_to_whoosh(segmented, text):
     query, _ = expand(segmented, text)
     with segmented.searcher() as searcher:
         assert scored_pages(searcher, query) is None
     assert search_talks(segmented, text).total_pages > 0
+
+
+def test_a_prefix_is_searched_as_its_words_and_answers_as_with_whoosh_alone(segmented,
+                                                                              monkeypatch):
+    ours = search_talks(segmented, "darb*", limit=None)
+    assert ours.total_pages > 0
+    monkeypatch.setattr(archive_query, "scored_pages", lambda searcher, query: None)
+    assert ours == search_talks(segmented, "darb*", limit=None)
 
 
 @pytest.mark.parametrize("text, lang, speaker", QUERIES)
@@ -192,5 +200,6 @@ def test_with_lang_only_that_languages_keys_are_looked_for_and_nothing_changes(a
     ours = search_talks(any_archive, text, lang=lang, speaker=speaker, limit=None)
     every = archive_query.expand
     monkeypatch.setattr(archive_query, "expand",
-                        lambda archive, text, exact_only=False, lang=None: every(archive, text, exact_only))
+                        lambda archive, text, exact_only=False, lang=None, notes=None:
+                        every(archive, text, exact_only, notes=notes))
     assert ours == search_talks(any_archive, text, lang=lang, speaker=speaker, limit=None)

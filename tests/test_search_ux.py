@@ -1,6 +1,7 @@
 """Search people can work with: talks grouped, fields, suggestions, similar, show, inspect."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -121,6 +122,47 @@ def test_wildcards_fold_diacritics_and_case_as_words_do(corpus_index):
 
     assert found("pasvald*") == found("pašvald*") == found("PAŠVALD*") != set()
     assert found("savivaldyb?s") == found("savivaldyb?s") != set()
+
+
+def pages_found(index, *args):
+    result = run(index, "search", *args, "--pages", "--limit", "10000", "--json")
+    return {(row["path"], row["page"]) for row in json.loads(result.stdout)}, result.stderr
+
+
+def test_a_pattern_of_too_many_words_searches_those_on_most_pages_and_says_so(corpus_index):
+    found, said = pages_found(corpus_index, "p*")
+    note = re.fullmatch(r"archive: p\* matches ([\d,]+) words: searched for the 250 found on the "
+                        r"most pages; narrow it to reach the others\n", said)
+    assert note and int(note[1].replace(",", "")) > 250
+    assert found >= pages_found(corpus_index, "par", "--exact")[0] != set()  # the commonest
+    assert pages_found(corpus_index, "pasvald*")[1] == ""  # under the bound: all, nothing said
+
+
+def test_patterns_and_ranges_of_fields_are_bounded_too(corpus_index, monkeypatch):
+    import archive.query
+
+    monkeypatch.setattr(archive.query, "MAX_PATTERN_SCAN", 3)
+    monkeypatch.setattr(archive.query, "MAX_PATTERN_WORDS", 2)
+    for typed in ("title:s*", "title:[a TO z]"):
+        found, said = pages_found(corpus_index, typed)
+        assert found and said == (f"archive: {typed} matches more than 3 words: searched for the "
+                                  f"2 found on the most pages; narrow it to reach the others\n")
+
+
+def test_a_lone_star_finds_every_page(corpus_index):
+    pages = json.loads(run(corpus_index, "stats", "--json").stdout)["pages"]
+    assert len(pages_found(corpus_index, "*")[0]) == pages
+
+
+@pytest.mark.parametrize("query, said", [
+    ("a" * 100_000, ("archive: a word of the query is 100,000 characters long "
+                     "(aaaaaaaaaaaaaaaaaaaa…); a word can be at most 100\n")),
+    ("darbs " * 200, ("archive: the query is 1,200 characters long; a query can be at most "
+                      "1,000\n")),
+])
+def test_a_query_too_long_to_be_one_is_refused_in_one_line(corpus_index, query, said):
+    result = run(corpus_index, "search", query)
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", said)
 
 
 @pytest.mark.parametrize("typed, suggested", [
