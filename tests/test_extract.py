@@ -87,7 +87,7 @@ def test_pdf_strings_are_read_as_pypdf_reads_them(parts, padding):
 
     from pypdf.generic import _data_structures
 
-    from indexer.extract.pdf import strings_read_whole
+    from indexer.extract.pypdf_patches import strings_read_whole
 
     data = b"(" + b"a" * padding + b"".join(parts) + b") Tj"
 
@@ -112,7 +112,7 @@ def test_pdf_fonts_are_read_once_a_file_and_the_text_is_the_same(monkeypatch):
     from pypdf._text_extraction import _text_extractor
     from pypdf.generic._font import Font
 
-    from indexer.extract.pdf import fonts_read_once
+    from indexer.extract.pypdf_patches import fonts_read_once
 
     for path in sorted(CORPUS.glob("*.pdf")):
         plain = [clean_text(page.extract_text()) for page in PdfReader(path).pages]
@@ -149,7 +149,7 @@ def test_pdf_text_widths_are_pypdfs():
     from pypdf import PdfReader
     from pypdf.generic._font import Font
 
-    from indexer.extract.pdf import fonts_read_once
+    from indexer.extract.pypdf_patches import fonts_read_once
 
     resources = PdfReader(CORPUS / "04_Andina_informacijas_birojs.pdf").pages[0]["/Resources"]
     fonts = [Font.from_font_resource(font.get_object()) for font in resources["/Font"].values()]
@@ -159,6 +159,50 @@ def test_pdf_text_widths_are_pypdfs():
     assert any(width for widths in expected for width in widths)
     with fonts_read_once():
         assert [[font.get_text_width(text) for text in texts] for font in fonts] == expected
+
+
+def test_a_font_changed_in_place_is_read_again():
+    """The fonts read once are known by the object and what it holds: one changed in place (as
+    pypdf's own tests do) is read again, as pypdf reads it."""
+    from pypdf import PdfReader
+    from pypdf.generic import NameObject
+    from pypdf.generic._font import Font
+
+    from indexer.extract.pypdf_patches import fonts_read_once
+
+    resources = PdfReader(CORPUS / "04_Andina_informacijas_birojs.pdf").pages[0]["/Resources"]
+    font_object = next(iter(resources["/Font"].values())).get_object()
+    with fonts_read_once():
+        before = Font.from_font_resource(font_object)
+        assert Font.from_font_resource(font_object) is before  # read once
+        font_object[NameObject("/Encoding")] = NameObject("/MacRomanEncoding")
+        after = Font.from_font_resource(font_object)
+    assert after is not before
+    assert after.encoding == Font.from_font_resource(font_object).encoding
+
+
+@pytest.mark.parametrize("version, switch, replaced", [
+    ("7.1.1", "", True), ("7.1.1", "1", False), ("7.2.0", "", False), ("6.9.0", "0", False)])
+def test_pypdf_is_patched_only_in_the_release_tested_and_not_when_switched_off(
+        monkeypatch, version, switch, replaced):
+    import pypdf
+    from pypdf.generic._font import Font
+
+    from indexer.extract import pypdf_patches
+
+    monkeypatch.setattr(pypdf, "__version__", version)
+    monkeypatch.setenv("ARCHIVE_PLAIN_PYPDF", switch)
+    read = Font.__dict__["from_font_resource"]
+    with pypdf_patches.applied():
+        assert (Font.__dict__["from_font_resource"] is not read) == replaced
+    assert Font.__dict__["from_font_resource"] is read
+
+
+def test_pypdf_switched_off_reads_the_same_text(monkeypatch):
+    patched = [[page.text for page in extract(path).pages] for path in sorted(CORPUS.glob("*.pdf"))]
+    monkeypatch.setenv("ARCHIVE_PLAIN_PYPDF", "1")
+    assert [[page.text for page in extract(path).pages]
+            for path in sorted(CORPUS.glob("*.pdf"))] == patched
 
 
 def test_pdf_bad_page_loses_only_that_page(monkeypatch):

@@ -44,7 +44,8 @@ def test_no_collapse_lists_each_file(corpus_index):
 def test_paging_through_talks_and_totals(corpus_index):
     first = run(corpus_index, "search", "savivaldybė", "--limit", 2)
     second = run(corpus_index, "search", "savivaldybė", "--limit", 2, "--offset", 2, "--json")
-    assert first.stderr.startswith("8 talks, ")  # 9 Lithuanian files, two of them one talk and first.stderr.endswith("match (showing 1-2)\n")
+    # 9 Lithuanian files, two of them one talk
+    assert first.stderr.startswith("8 talks, ") and first.stderr.endswith("match (showing 1-2)\n")
     heads = [line.split()[0] for line in first.stdout.splitlines() if not line.startswith(" ")]
     later = names(json.loads(second.stdout))
     assert len(heads) == 2 and len(later) == 2
