@@ -692,24 +692,19 @@ def show(obj: dict, spec: str, as_json: bool) -> None:
     """
     with opened(obj) as archive:
         pages = _stored(archive, spec)
-    first = pages[0]
-    meta = {k: first.get(k) for k in ("path", "format", "title", "catalog_title", "speaker",
-                                      "speaker_source", "speaker_confidence",
-                                      "speaker_spellings", "doc_lang", "languages", "event",
-                                      "place", "date", "pages", "talk")}
+    meta = pages[0].file()
     if as_json:
-        print_json({**meta, "page_texts": [
-            {"page": p["page"], "lang": p["lang"], "text": p["content"]} for p in pages]})
+        print_json({**meta, "page_texts": [page.to_dict() for page in pages]})
         return
     for key, value in meta.items():
         if value not in (None, "", [], {}):
             echo(f"{key + ':':20} {_readable(key, value)}")
-    for p in pages:
-        echo(f"\n--- {display_path(p['path'])}:{p['page']}  [{p['lang']}]")
-        echo(p["content"])
+    for page in pages:
+        echo(f"\n--- {display_path(page.path)}:{page.page}  [{page.lang}]")
+        echo(page.content)
 
 
-def _stored(archive, spec: str) -> list[dict]:
+def _stored(archive, spec: str) -> list:
     """The stored pages SPEC (PATH or PATH:PAGE) names; a one-line error if there are none."""
     from archive.query import stored_pages
 
@@ -719,10 +714,10 @@ def _stored(archive, spec: str) -> list[dict]:
         raise Failed(f"{display_path(path)} is not in the index (`archive files` lists what is)")
     if page is None:
         return pages
-    chosen = [p for p in pages if p["page"] == page]
+    chosen = [p for p in pages if p.page == page]
     if not chosen:
         raise Failed(f"{display_path(path)} has {_plural(len(pages), 'page')} in the index "
-                     f"({_ranges([p['page'] for p in pages])}): there is no page {page}")
+                     f"({_ranges([p.page for p in pages])}): there is no page {page}")
     return chosen
 
 

@@ -39,6 +39,7 @@ from archive.analysis import (
 from archive.columns import page_values
 from archive.errors import ArchiveError
 from archive.postings import scored_pages
+from archive.records import PageRecord
 from archive.results import (
     FileHit,
     Grouped,
@@ -435,7 +436,8 @@ def search(
             optimize=filter_ is None,
         )
         hits = list(results)[offset:]
-        return [to_hit(hit.fields(), hit.score, matched) for hit in hits], len(results)
+        return ([to_hit(PageRecord.from_fields(hit.fields()), hit.score, matched) for hit in hits],
+                len(results))
 
 
 def search_talks(
@@ -488,27 +490,27 @@ def _grouped(searcher, scores: dict[int, float], key: str, matched: Matched, cho
     for docnums in shown:
         pages, texts = [], set()
         for docnum in docnums:
-            fields = searcher.stored_fields(docnum)
-            if fields["content"] not in texts:  # not the same slide again, from another copy
-                texts.add(fields["content"])
-                pages.append((fields, docnum))
+            record = PageRecord.from_fields(searcher.stored_fields(docnum))
+            if record.content not in texts:  # not the same slide again, from another copy
+                texts.add(record.content)
+                pages.append((record, docnum))
                 if len(pages) == per_group:
                     break
-        hits = tuple(to_hit(fields, scores[d], matched) for fields, d in pages)
+        hits = tuple(to_hit(record, scores[d], matched) for record, d in pages)
         files.append(FileHit(hits, _versions(searcher, pages[0][0], paths)))
     return Grouped(files, total_files=len(order), total_pages=len(scores))
 
 
-def _versions(searcher, fields: dict, paths) -> tuple[Version, ...]:
-    """The other files of the talk of the page whose stored fields are FIELDS; PATHS is the
-    searcher's column reader of "path"."""
+def _versions(searcher, record: PageRecord, paths) -> tuple[Version, ...]:
+    """The other files of the talk of the page RECORD; PATHS is the searcher's column reader of
+    "path"."""
     seen: dict[str, Version] = {}
     # Every page of the talk's files has its talk: read the stored fields of one page a file.
-    for docnum in searcher.document_numbers(talk=fields.get("talk", "")):
+    for docnum in searcher.document_numbers(talk=record.talk):
         path = paths[docnum]
-        if path != fields["path"] and path not in seen:
-            other = searcher.stored_fields(docnum)
-            seen[path] = Version(path, other.get("format", ""), other.get("doc_lang", "none"))
+        if path != record.path and path not in seen:
+            other = PageRecord.from_fields(searcher.stored_fields(docnum))
+            seen[path] = Version(path, other.format, other.doc_lang)
     return tuple(sorted(seen.values(), key=lambda v: v.path))
 
 
@@ -561,12 +563,13 @@ def _operators_in_capitals(text: str) -> str:
 _OPERATOR = re.compile(r"(?<=\S\s)(?:or|and)(?=\s+\S)|(?<![^\s(])not(?=\s+\S)")
 
 
-def stored_pages(archive: Archive, path: str, page: int | None = None) -> list[dict]:
-    """The stored fields of PATH's pages (or of its page PAGE), in page order."""
+def stored_pages(archive: Archive, path: str, page: int | None = None) -> list[PageRecord]:
+    """PATH's pages (or its page PAGE), in page order."""
     with archive.searcher() as searcher:
-        pages = sorted((dict(f) for f in searcher.documents(path=path)), key=lambda f: f["page"])
+        pages = sorted((PageRecord.from_fields(f) for f in searcher.documents(path=path)),
+                       key=lambda record: record.page)
     if page is not None:
-        pages = [p for p in pages if p["page"] == page]
+        pages = [p for p in pages if p.page == page]
     return pages
 
 
@@ -577,8 +580,8 @@ def similar(archive: Archive, path: str, page: int | None = None, limit: int = 1
     if not pages:
         where = f"{path}:{page}" if page else path
         raise ArchiveError(f"{where} is not in the index")
-    talk = pages[0].get("talk", "")
-    text = "\n".join(p["content"] for p in pages)
+    talk = pages[0].talk
+    text = "\n".join(p.content for p in pages)
     with archive.searcher() as searcher:
         terms = [term for term, _ in searcher.key_terms_from_text("exact", text, numterms=25)]
         # Acronyms are the words most likely shared by the same subject in another language.

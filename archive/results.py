@@ -18,6 +18,7 @@ from whoosh.highlight import (
 )
 
 from archive.analysis import tokens
+from archive.records import PageRecord
 from archive.text import fold, name_key
 
 SNIPPET_CHARS = 200
@@ -165,19 +166,18 @@ def snippet(text: str, keys: str, lang: str, matched) -> Snippet:
     return _snippet(top_fragments(fragments, 2, BasicFragmentScorer(), FIRST))
 
 
-def to_hit(fields: dict, score: float, matched) -> Hit:
-    """A page found with SCORE, from its stored FIELDS."""
-    lang = fields.get("lang", "none")
+def to_hit(record: PageRecord, score: float, matched) -> Hit:
+    """The page RECORD, found with SCORE."""
     return Hit(
-        path=fields["path"],
-        page=fields["page"],
-        title=fields.get("title", ""),
-        speaker=fields.get("speaker"),
-        lang=lang,
-        doc_lang=fields.get("doc_lang", "none"),
-        format=fields.get("format", ""),
+        path=record.path,
+        page=record.page,
+        title=record.title,
+        speaker=record.speaker,
+        lang=record.lang,
+        doc_lang=record.doc_lang,
+        format=record.format,
         score=round(score, 4),
-        snippet=snippet(fields.get("content", ""), fields.get("keys", ""), lang, matched),
+        snippet=snippet(record.content, record.keys, record.lang, matched),
     )
 
 

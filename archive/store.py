@@ -34,7 +34,7 @@ from archive.errors import ArchiveError, IndexBusy, IndexDamaged, IndexNotFound,
 from archive.files import replace_file
 from archive.schema import SCHEMA_VERSION, STEM_FIELDS, build_schema
 from archive.scoring import PageBM25
-from archive.text import name_key
+from archive.records import PageRecord
 from archive.vocabulary import FILE as VOCABULARY
 from archive.vocabulary import Vocabulary
 
@@ -244,10 +244,11 @@ class Archive:
         pages = 0
         with self.searcher() as searcher:
             for fields in searcher.all_stored_fields():
+                record = PageRecord.from_fields(fields)
                 pages += 1
-                entries |= stored_terms(fields).vocabulary()
-                if fields.get("title_terms"):
-                    entries |= PageTerms(*fields["title_terms"]).vocabulary()
+                entries |= stored_terms(record).vocabulary()
+                if record.title_terms:
+                    entries |= PageTerms(*record.title_terms).vocabulary()
         vocabulary = Vocabulary(self.directory, create=True)
         try:
             vocabulary.add(entries)
@@ -307,66 +308,53 @@ class ArchiveWriter:
         page and then one for DOC's catalog title if it has one, may come analysed already (by
         the indexer's worker processes)."""
         self.remove(doc.path)
+        if terms is None:
+            terms = document_terms(doc)
+        title_terms = terms[len(doc.pages)] if len(terms) > len(doc.pages) else None
         speaker = doc.speaker
-        common = dict(
+        file = PageRecord(
             path=doc.path,
             format=doc.format,
             title=doc.title or "",
             catalog_title=doc.catalog_title,
             speaker=speaker.name if speaker else None,
             speaker_source=speaker.source if speaker else None,
-            speaker_names=_speaker_names(speaker.spellings) if speaker else "",
             speaker_spellings=list(speaker.spellings) if speaker else [],
             speaker_confidence=getattr(speaker, "confidence", None) if speaker else None,
             event=doc.event or "",
             place=doc.place or "",
             date=doc.date,
-            year=_year(doc.date),
             talk=doc.talk,
             doc_lang=doc.lang or "none",
             languages=dict(doc.languages),
             pages=len(doc.pages),
         )
-        if terms is None:
-            terms = document_terms(doc)
-        title_terms = terms[len(doc.pages)] if len(terms) > len(doc.pages) else None
         for n, page in enumerate(doc.pages):
-            self._add_page(common, page.number, page.text, page.lang, terms[n],
-                           title_terms if n == 0 else None)
+            self._add(file._replace(page=page.number, content=page.text, keys=terms[n].keys,
+                                    lang=page.lang or "none"),
+                      terms[n], title_terms if n == 0 else None)
 
-    def stored(self, path: str) -> list[dict]:
-        """The stored fields of the pages of the file at PATH, as last committed, in order."""
+    def stored(self, path: str) -> list[PageRecord]:
+        """The pages of the file at PATH, as last committed, in order."""
         with self._writer.searcher() as searcher:
-            return sorted(searcher.documents(path=path), key=lambda fields: fields["page"])
+            return sorted((PageRecord.from_fields(fields)
+                           for fields in searcher.documents(path=path)),
+                          key=lambda record: record.page)
 
     def move(self, old: str, new: str) -> int:
         """Give the pages of the file at OLD to the same file at NEW; how many pages moved.
         Nothing is extracted again: the pages' text and keys are stored."""
         stored = self.stored(old)
         self.remove(old)
-        for fields in stored:
-            common = {
-                name: fields.get(name)
-                for name in ("format", "title", "catalog_title", "speaker", "speaker_source",
-                             "event", "place", "date", "year", "talk", "doc_lang", "languages",
-                             "pages")
-            }
-            common.update(
-                path=new,
-                speaker_names=_speaker_names(fields.get("speaker_spellings") or []),
-                speaker_spellings=fields.get("speaker_spellings") or [],
-                speaker_confidence=fields.get("speaker_confidence"),
-            )
-            terms = stored_terms(fields)
-            title_terms = fields.get("title_terms")
-            self._add_page(common, fields["page"], fields["content"], terms.lang, terms,
-                           PageTerms(*title_terms) if title_terms else None)
+        for record in stored:
+            title_terms = PageTerms(*record.title_terms) if record.title_terms else None
+            self._add(record._replace(path=new), stored_terms(record), title_terms)
         return len(stored)
 
-    def _add_page(self, common: dict, number: int, text: str, lang: str | None,
-                  terms: PageTerms, title_terms: PageTerms | None = None) -> None:
+    def _add(self, record: PageRecord, terms: PageTerms, title_terms: PageTerms | None) -> None:
         """One page; TITLE_TERMS, the catalog title's, are indexed with the talk's first page
         (in the title's own language), so that its words find the talk."""
+        lang = None if record.lang == "none" else record.lang
         stems = {STEM_FIELDS[lang]: terms.keys} if lang in STEM_FIELDS else {}
         exact = terms.exact
         self.vocabulary |= terms.vocabulary()
@@ -376,37 +364,16 @@ class ArchiveWriter:
                 field = STEM_FIELDS[title_terms.lang]
                 stems[field] = f"{stems.get(field, '')} {title_terms.keys}".strip()
             self.vocabulary |= title_terms.vocabulary()
-        self._writer.add_document(
-            key=f"{common['path']}#{number}",
-            lang=lang or "none",
-            page=number,
-            content=text,
-            keys=terms.keys,
-            exact=exact,
-            titles=" \n".join(t for t in (common["title"], common.get("catalog_title")) if t),
-            title_terms=tuple(title_terms) if title_terms else None,
-            **common,
-            **stems,
-        )
+        record = record._replace(title_terms=tuple(title_terms) if title_terms else None)
+        self._writer.add_document(**record.to_fields(exact, stems))
 
 
-def stored_terms(fields: dict) -> PageTerms:
+def stored_terms(record: PageRecord) -> PageTerms:
     """The terms a stored page was indexed with, from its stored text and keys: what writing it
     again needs, without analysing it again."""
-    lang = None if fields["lang"] == "none" else fields["lang"]
-    words = " ".join(token.text for token in tokens(fields["content"]))
-    return PageTerms(words, fields["keys"], lang)
-
-
-def _year(date: str | None) -> int | None:
-    digits = (date or "")[:4]
-    return int(digits) if digits.isdigit() else None
-
-
-def _speaker_names(spellings) -> str:
-    """What `--speaker` matches: every spelling, and each with its name endings set aside, so
-    that "mindaugs" finds "Mindaugas" and "Sinkevičiaus" finds "Sinkevičius"."""
-    return " ".join(list(spellings) + [name_key(spelling) for spelling in spellings])
+    lang = None if record.lang == "none" else record.lang
+    words = " ".join(token.text for token in tokens(record.content))
+    return PageTerms(words, record.keys, lang)
 
 
 @contextmanager

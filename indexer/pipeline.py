@@ -27,6 +27,7 @@ from archive import manifest
 from archive.analysis import PageTerms, page_terms, tokens
 from archive.errors import IndexBusy, IndexNotFound
 from archive.manifest import FileRecord
+from archive.records import PageRecord
 from archive.store import (
     RUN_LOCK,
     WRITER_MB,
@@ -475,7 +476,7 @@ def _apply_catalogs(archive, files: list[Seen], records: dict[str, FileRecord],
             file = replace(file, sha256=file.sha256 or record.sha256)
             doc = apply_catalog(_stored_document(file.path, stored, record), catalog,
                                 copies.talk(file, catalog))
-            terms = tuple(stored_terms(fields) for fields in stored)
+            terms = tuple(stored_terms(page) for page in stored)
             if doc.catalog_title:
                 terms += (page_terms(doc.catalog_title, doc.catalog_title_lang),)
             writer.replace(doc, terms)
@@ -485,21 +486,21 @@ def _apply_catalogs(archive, files: list[Seen], records: dict[str, FileRecord],
     logger.info("applied the catalog to %d files", len(files))
 
 
-def _stored_document(path: str, stored: list[dict], record: FileRecord) -> Document:
+def _stored_document(path: str, stored: list[PageRecord], record: FileRecord) -> Document:
     """The document as the index holds it, before its catalog row is applied."""
     first = stored[0]
     author = record.author
-    if author is None and record.catalog is None and first.get("speaker_source") == "metadata":
-        author = first.get("speaker")  # an older index: the author is kept where it was used
+    if author is None and record.catalog is None and first.speaker_source == "metadata":
+        author = first.speaker  # an older index: the author is kept where it was used
     return Document(
         path=path,
-        format=first["format"],
-        title=first.get("title") or None,
+        format=first.format,
+        title=first.title or None,
         author=author,
-        pages=tuple(Page(f["page"], f["content"], None if f["lang"] == "none" else f["lang"])
-                    for f in stored),
-        lang=None if first.get("doc_lang") in (None, "none") else first["doc_lang"],
-        languages=dict(first.get("languages") or {}),
+        pages=tuple(Page(page.page, page.content, None if page.lang == "none" else page.lang)
+                    for page in stored),
+        lang=None if first.doc_lang == "none" else first.doc_lang,
+        languages=dict(first.languages or {}),
     )
 
 
