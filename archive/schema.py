@@ -19,7 +19,6 @@ from whoosh.analysis import (
 )
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
-from whoosh.support.charset import accent_map
 
 from archive.analysis import ALTERNATIVE, LANGUAGES
 
@@ -35,6 +34,9 @@ def word_analyzer():
 
 def name_analyzer():
     """Names and titles match regardless of case and diacritics: "cacka" finds "Čačka"."""
+    # Only a new index needs it (an index's own schema holds the map): not on a search's path.
+    from whoosh.support.charset import accent_map
+
     return RegexTokenizer(r"\w+") | LowercaseFilter() | CharsetFilter(accent_map)
 
 

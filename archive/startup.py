@@ -2,10 +2,13 @@
 
 A cold `archive search` is mostly start-up. Whoosh's first import pulls in urllib.request (for a
 download helper; it brings http.client and email, ~50 ms), the `cached_property` package (which
-imports asyncio, ~30 ms) and an English morphology table (~17 ms, for a query type the archive
-does not use). They are replaced by light stand-ins while Whoosh imports: the download helper
-and the table load on first use, `cached_property` is the standard library's. If a Whoosh
-release imports something else from them, the stand-ins step aside and Whoosh imports as usual.
+imports asyncio, ~30 ms), an English morphology table (~17 ms, for a query type the archive
+does not use), its English stemmer and phonetic code (~1 ms, for analyzers the archive does
+not use), and `random`, `tempfile`, `queue` and `html` (for writing, for its multiprocess
+writer and for HTML highlights; ~2 ms). They are replaced by stand-ins while Whoosh imports (see
+`archive.imports`): they load on first use; `cached_property` is the standard library's, and
+`md5`, which Whoosh hashes terms with, is taken from Python's own `_md5` rather than from
+`hashlib`, which loads OpenSSL for it (~2 ms; the same digests).
 
 Every module of the archive that imports Whoosh imports this one first (`import
 archive.startup`), which does the above once.
@@ -14,49 +17,45 @@ archive.startup`), which does the above once.
 from __future__ import annotations
 
 import functools
-import importlib
-import sys
 import types
 
-
-def _on_first_use(module: str, name: str):
-    def call(*args, **kwargs):
-        return getattr(importlib.import_module(module), name)(*args, **kwargs)
-
-    return call
+from archive.imports import (
+    Deferred,
+    collector_paused,
+    import_with,
+    on_first_use,
+    stand_in,
+)
 
 
 def _stand_ins() -> dict[str, types.ModuleType]:
-    modules = {}
-    for module, attributes in {
-        "urllib.request": {"urlretrieve": _on_first_use("urllib.request", "urlretrieve")},
-        "cached_property": {"cached_property": functools.cached_property},
-        "whoosh.lang.morph_en": {"variations": _on_first_use("whoosh.lang.morph_en", "variations")},
-    }.items():
-        modules[module] = types.ModuleType(module)
-        modules[module].__dict__.update(attributes)
+    modules = {
+        "urllib.request": stand_in("urllib.request",
+                                   {"urlretrieve": on_first_use("urllib.request", "urlretrieve")}),
+        "cached_property": stand_in("cached_property",
+                                    {"cached_property": functools.cached_property}),
+        "whoosh.lang.morph_en": stand_in(
+            "whoosh.lang.morph_en", {"variations": on_first_use("whoosh.lang.morph_en", "variations")}),
+        "whoosh.lang.porter": stand_in("whoosh.lang.porter",
+                                       {"stem": on_first_use("whoosh.lang.porter", "stem")}),
+        "whoosh.lang.dmetaphone": stand_in("whoosh.lang.dmetaphone", {
+            "double_metaphone": on_first_use("whoosh.lang.dmetaphone", "double_metaphone")}),
+        "html": stand_in("html", {"escape": on_first_use("html", "escape")}),
+        **{name: Deferred(name) for name in ("random", "tempfile", "queue")},
+    }
+    try:
+        from _md5 import md5
+    except ImportError:  # a Python built without it: hashlib's, as Whoosh imports it
+        pass
+    else:
+        modules["hashlib"] = stand_in("hashlib", {"md5": md5})
     return modules
 
 
 def import_whoosh() -> None:
-    if "whoosh.query" in sys.modules:
-        return
-    stand_ins = {name: module for name, module in _stand_ins().items() if name not in sys.modules}
-    sys.modules.update(stand_ins)
-    try:
-        importlib.import_module("whoosh.query")  # what pulls the three in
-    except ImportError:
-        _forget_whoosh()
-    finally:
-        for name, module in stand_ins.items():
-            if sys.modules.get(name) is module:
-                del sys.modules[name]
-    importlib.import_module("whoosh.query")  # a no-op, unless the stand-ins stepped aside
-
-
-def _forget_whoosh() -> None:
-    for name in [n for n in sys.modules if n == "whoosh" or n.startswith("whoosh.")]:
-        del sys.modules[name]
+    # What pulls them in: the query objects, and the codec every index is read with.
+    with collector_paused():
+        import_with(_stand_ins(), "whoosh.query", "whoosh.codec.whoosh3")
 
 
 import_whoosh()

@@ -193,7 +193,8 @@ def test_search_does_not_import_extraction_libraries_the_lemma_dictionary_or_the
         " standalone_mode=False)\n"
         "heavy = sorted(m for m in ('pypdf', 'pptx', 'langdetect', 'indexer', 'simplemma',"
         " 'wordfreq', 'urllib.request', 'asyncio', 'whoosh.lang.morph_en', 'whoosh.writing',"
-        " 'logging', 'dataclasses')"
+        " 'logging', 'dataclasses', 'whoosh.qparser', 'hashlib', 'whoosh.lang.porter',"
+        " 'whoosh.support.charset')"
         " if m in sys.modules)\n"
         "print('HEAVY', heavy, file=sys.stderr)\n"
     )
@@ -220,6 +221,29 @@ def test_installed_console_script(tmp_path):
     assert hits and hits[0]["speaker"] == "Māris Čačka"
     version = subprocess.run([script, "--version"], check=True, capture_output=True, text=True)
     assert version.stdout.startswith("archive, version ")
+
+
+def test_the_installed_command_ends_as_the_cli_does(tmp_path, corpus_index):
+    """The console script ends the process at once after a command (see archive/launcher.py): the same
+    output, errors and exit status as `cli.main` run as Python ends it."""
+    script = shutil.which("archive", path=str(Path(sys.executable).parent))
+    cases = [["--index", str(corpus_index), "search", "LEAN", "--limit", "2"],
+             ["--index", str(corpus_index), "search", "LEAN", "--json"],
+             ["--index", str(corpus_index), "search", "savivaldbe"],
+             ["--index", str(tmp_path / "none"), "search", "LEAN"],
+             ["--index", str(corpus_index), "search", "page:3"],
+             ["search"], ["--version"], ["detect", "Labdien, kā jums klājas?"]]
+    for args in cases:
+        installed = subprocess.run([script, *args], capture_output=True, text=True, cwd=ROOT,
+                                   check=False)
+        python = subprocess.run(
+            [sys.executable, "-c", "from cli import main; main(prog_name='archive')", *args],
+            capture_output=True, text=True, cwd=ROOT, check=False)
+        assert (installed.returncode, installed.stdout, installed.stderr) == (
+            python.returncode, python.stdout, python.stderr), args
+    closed = subprocess.run(f"{script} --index {corpus_index} search LEAN --pages | head -c 1",
+                            shell=True, capture_output=True, text=True, check=False)
+    assert closed.stderr == ""
 
 
 def test_speakers_lists_each_person_once_with_every_spelling(corpus_index):
