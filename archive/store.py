@@ -8,7 +8,6 @@ one, swapping the two folders only when the new one is complete.
 from __future__ import annotations
 
 import errno
-import fcntl
 import gc
 import json
 import os
@@ -28,13 +27,14 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.util.filelock import FcntlLock
 
-from archive.analysis import PageTerms, lemmas, page_terms, tokens
 from archive import integrity
+from archive.analysis import PageTerms, lemmas, page_terms, tokens
 from archive.errors import ArchiveError, IndexBusy, IndexDamaged, IndexNotFound, SchemaMismatch
 from archive.files import replace_file
+from archive.locks import held_elsewhere, lock, open_lock_file, unlock
+from archive.records import PageRecord
 from archive.schema import SCHEMA_VERSION, STEM_FIELDS, build_schema
 from archive.scoring import PageBM25
-from archive.records import PageRecord
 from archive.vocabulary import FILE as VOCABULARY
 from archive.vocabulary import Vocabulary
 
@@ -79,25 +79,18 @@ class DocumentLike(Protocol):
 
 
 class _ProcessLock(FcntlLock):
-    """Whoosh's write lock as a POSIX record lock (lockf), which belongs to one process: the
-    worker processes forked while it is held do not inherit it, so a writer killed with its
-    workers still running leaves no stale lock behind."""
+    """Whoosh's write lock as a lock of `archive.locks`: one a killed writer does not leave."""
 
     def acquire(self, blocking=False):
         self.fd = open_lock_file(Path(self.filename))
-        try:
-            fcntl.lockf(self.fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
-        except OSError as exc:
+        self.locked = lock(self.fd, wait=blocking)
+        if not self.locked:
             os.close(self.fd)
             self.fd = None
-            if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                raise
-            return False
-        self.locked = True
-        return True
+        return self.locked
 
     def release(self):
-        fcntl.lockf(self.fd, fcntl.LOCK_UN)
+        unlock(self.fd)
         os.close(self.fd)
         self.fd = None
 
@@ -474,45 +467,13 @@ def wait_for_swap(directory: Path, seconds: float = 2.0) -> bool:
     """Whether DIRECTORY, missing, came back within SECONDS: it is missing only between the
     two renames of a rebuild that is still running (it holds the lock in the old index)."""
     deadline = time.monotonic() + seconds
-    while any(_locked(old / RUN_LOCK) for old in _work_folders(directory, "old")):
+    while any(held_elsewhere(old / RUN_LOCK) for old in _work_folders(directory, "old")):
         if directory.exists():
             return True
         if time.monotonic() > deadline:
             break
         time.sleep(0.01)
     return directory.exists()
-
-
-def _locked(path: Path) -> bool:
-    """Whether another process holds the lock on PATH. (Not this one: a process's own lockf
-    locks never block it, and closing any of its descriptors of the file releases them.)"""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-    except OSError:
-        return False
-    try:
-        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return False
-    except OSError:
-        return True
-    finally:
-        os.close(fd)  # which releases the lock, if it took it
-
-
-def open_lock_file(path: Path) -> int:
-    """The lock file at PATH opened for writing, never through a symbolic link (an index under
-    /tmp must not let another user point it at a file of the user's), and never truncated."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise ArchiveError(f"{path}: a symbolic link where the lock file belongs; "
-                               f"remove it") from None
-        raise
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        os.close(fd)
-        raise ArchiveError(f"{path}: not a regular file, where the lock file belongs; remove it")
-    return fd
 
 
 def _identity(directory: Path) -> tuple[int, int] | None:

@@ -9,7 +9,6 @@ stops keeps what it committed (the manifest is written after each commit).
 
 from __future__ import annotations
 
-import fcntl
 import gc
 import logging
 import os
@@ -26,6 +25,7 @@ from pathlib import Path
 from archive import manifest
 from archive.analysis import PageTerms, page_terms, tokens
 from archive.errors import IndexBusy, IndexNotFound
+from archive.locks import lock, open_lock_file
 from archive.manifest import FileRecord
 from archive.records import PageRecord
 from archive.store import (
@@ -33,7 +33,6 @@ from archive.store import (
     WRITER_MB,
     Archive,
     document_terms,
-    open_lock_file,
     rebuilding,
     recover_interrupted_swap,
     remove_work_folders,
@@ -519,35 +518,32 @@ def run_lock(index_dir: Path, *, wait: bool, on_wait: Callable[[], None] | None)
     index_dir.mkdir(parents=True, exist_ok=True)
     told = False
     while True:
-        handle = os.fdopen(open_lock_file(index_dir / RUN_LOCK), "w")
+        fd = open_lock_file(index_dir / RUN_LOCK)
         try:
-            try:
-                fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
+            if not lock(fd, wait=False):
                 if not wait:
                     raise IndexBusy(
-                        f"another `archive index` is writing {index_dir}; try again when it ends"
-                    ) from None
+                        f"another `archive index` is writing {index_dir}; try again when it ends")
                 if on_wait and not told:
                     on_wait()
                     told = True
-                fcntl.lockf(handle, fcntl.LOCK_EX)
-            if _same_file(handle, index_dir / RUN_LOCK):
+                lock(fd, wait=True)
+            if _same_file(fd, index_dir / RUN_LOCK):
                 break
         except BaseException:
-            handle.close()
+            os.close(fd)
             raise
-        handle.close()  # the folder was replaced while this run waited: lock the new one
+        os.close(fd)  # the folder was replaced while this run waited: lock the new one
     try:
         remove_work_folders(index_dir)  # left by a rebuild that was killed
         yield
     finally:
-        handle.close()  # which releases the lock
+        os.close(fd)  # which releases the lock
 
 
-def _same_file(handle, path: Path) -> bool:
+def _same_file(fd: int, path: Path) -> bool:
     try:
-        return os.path.samestat(os.fstat(handle.fileno()), os.stat(path))
+        return os.path.samestat(os.fstat(fd), os.stat(path))
     except FileNotFoundError:
         return False
 

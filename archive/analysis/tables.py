@@ -9,8 +9,8 @@ the index was built with, and the index run's worker processes share one copy of
 default) or builds and saves it there; a missing, stale or unreadable copy is built again, and
 one that cannot be written only costs time. `mapped_table` opens one as it is, for searches.
 
-The search path imports this module but builds nothing: what only building needs (tempfile,
-logging, json) is imported where it is used.
+The search path imports this module but builds nothing: what only building needs (logging,
+json) is imported where it is used.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import islice
 from pathlib import Path
+
+from archive.files import replace_file
 
 
 def cache_dir() -> Path | None:
@@ -194,7 +196,6 @@ def _save(path: Path, source: tuple, table: BlockDictionary) -> None:
     """Written whole or not at all; a cache folder that cannot be written only costs time."""
     import json
     import logging
-    import tempfile
 
     blocks = len(table._firsts)
     described = json.dumps(list(source)).encode()
@@ -209,21 +210,14 @@ def _save(path: Path, source: tuple, table: BlockDictionary) -> None:
                            (table._value_starts, table._values)):
         offsets.append(array("I", (at + start for start in starts)))
         at += len(region)
-    temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, delete=False) as fh:
-            temporary = fh.name
-            fh.write(MAGIC + struct.pack("<I", len(described)) + described)
-            fh.write(_COUNTS.pack(blocks, table._count))
-            for starts in offsets:
-                fh.write(starts.tobytes())
-            fh.write(firsts + table._keys + table._values)
-        os.replace(temporary, path)
+        replace_file(path, [MAGIC + struct.pack("<I", len(described)) + described,
+                            _COUNTS.pack(blocks, table._count),
+                            *(starts.tobytes() for starts in offsets),
+                            firsts, table._keys, table._values], durable=False)
     except OSError as exc:
         logging.getLogger(__name__).debug("%s: not saved (%s)", path, exc)
-        if temporary:
-            Path(temporary).unlink(missing_ok=True)
 
 
 def _open(path: Path, source: tuple | None) -> BlockDictionary | None:
