@@ -470,3 +470,16 @@ def test_two_installations_of_one_simplemma_share_a_table(tmp_path, monkeypatch)
     assert lemmas._saved_path("lv") == here
     copy.write_bytes(copy.read_bytes()[:-1] + b"\x00")  # another dictionary
     assert lemmas._saved_path("lv")[1] != here[1]
+
+
+@pytest.mark.parametrize("lang", ["lv", "lt"])
+def test_simplemma_s_dictionary_read_a_record_at_a_time_is_its_public_loader_s(
+        lang, monkeypatch):
+    from archive.analysis import simplemma_reader
+
+    assert simplemma_reader.enabled()  # the release setup.cfg asks for
+    streamed = list(simplemma_reader.entries(lang))
+    monkeypatch.setenv("ARCHIVE_PLAIN_SIMPLEMMA", "1")
+    assert not simplemma_reader.enabled()
+    assert list(simplemma_reader.entries(lang)) == streamed and len(streamed) > 50_000
+    assert simplemma_reader.dictionary_file(lang).is_file()

@@ -11,7 +11,6 @@ simplemma (50 ms).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -120,9 +119,11 @@ def dictionary(lang: str) -> BlockDictionary:
 
 def _load(lang: str) -> BlockDictionary:
     """LANG's table of words and lemmas: opened in the cache folder, or built and saved there."""
+    from archive.analysis import simplemma_reader  # only an index run reads simplemma
+
     path, source = _saved_path(lang)
     _LOADED[lang] = path.name if path else None
-    return saved_table(path, source, lambda: _entries(lang))
+    return saved_table(path, source, lambda: simplemma_reader.entries(lang))
 
 
 _LOADED: dict[str, str | None] = {}  # language -> the name of its table, as this run opened it
@@ -165,21 +166,6 @@ def available(lang: str) -> bool:
     return _SELECTED is None or bool(len(_selected(lang)))
 
 
-def _entries(lang: str) -> Iterable[tuple[bytes, bytes]]:
-    """(word, lemma) of LANG's simplemma dictionary in UTF-8, sorted by word, read a record at
-    a time from its front-coded stream, sorted by word already (its default loader makes a
-    dict of all the entries first: 100 MB for the three languages)."""
-    from simplemma.strategies.dictionaries import frontcode
-    from simplemma.strategies.dictionaries.dictionary_factory import _read_decompressed
-
-    data = _read_decompressed(lang)
-    reverse, _, start = frontcode._read_header(data)
-    entries = ((key, value) for _, key, value in frontcode._iter_records(data, start))
-    if reverse:  # kept sorted by the reversed word
-        return sorted((key[::-1], value[::-1]) for key, value in entries)
-    return entries
-
-
 def _saved_path(lang: str) -> tuple[Path | None, tuple]:
     """Where LANG's table is kept, keyed by the dictionary file's content: two installations of
     one simplemma share a table (its file's time would differ, and each would build the table
@@ -187,8 +173,8 @@ def _saved_path(lang: str) -> tuple[Path | None, tuple]:
     import hashlib
     from importlib.metadata import version
 
-    from simplemma.strategies.dictionaries.dictionary_factory import DATA_FOLDER
+    from archive.analysis import simplemma_reader
 
-    content = hashlib.blake2b((DATA_FOLDER / f"{lang}.plzma").read_bytes(), digest_size=16)
+    content = hashlib.blake2b(simplemma_reader.dictionary_file(lang).read_bytes(), digest_size=16)
     digest = content.hexdigest()
     return table_path(f"lemmas-{lang}-simplemma{version('simplemma')}-{digest[:12]}", (digest,))
