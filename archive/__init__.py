@@ -1,7 +1,7 @@
 """The searchable store: the only package that knows Whoosh.
 
 Importing the package costs nothing: Whoosh is imported by the modules that use it, each
-through `archive.startup` first, so that `archive --help` and `archive detect` never load it.
+through `archive.engine.startup` first, so that `archive --help` and `archive detect` never load it.
 """
 
 from archive.errors import ArchiveError, IndexBusy, IndexDamaged, IndexNotFound, SchemaMismatch

@@ -41,7 +41,7 @@ def check(directory: Path) -> CheckReport:
         return CheckReport(str(directory), (str(exc),), 0, 0, False, source)
     problems = list(records[1])
     try:
-        recorded = integrity.recorded_generation(directory, archive.ix)
+        recorded = integrity.recorded_generation(directory, archive.index.files())
         pages: dict[str, int] = {}
         try:
             with archive.searcher() as searcher:

@@ -22,17 +22,6 @@ CHECKSUMS = "checksums.json"
 REBUILD = "`archive index --rebuild PATH` builds it again from the files"
 
 
-def generation_files(ix) -> list[str]:
-    """The files of the index's latest generation: its table of contents and segments."""
-    generation = ix.latest_generation()
-    if generation < 0:
-        return []
-    names = ix.storage.list()
-    ids = [segment.segment_id() for segment in ix._segments()]
-    return [f"_{ix.indexname}_{generation}.toc"] + sorted(
-        name for name in names if any(name.startswith(f"{segid}.") for segid in ids))
-
-
 def crc32(path: Path) -> int:
     value = 0
     with open(path, "rb") as fh:
@@ -41,22 +30,23 @@ def crc32(path: Path) -> int:
     return value
 
 
-def record(directory: Path, ix) -> None:
-    """Record the files of the generation just committed."""
+def record(directory: Path, generation: list[str]) -> None:
+    """Record the files of the GENERATION just committed (`Index.files`: its table of contents
+    first)."""
     files = {name: [os.path.getsize(Path(directory, name)), crc32(Path(directory, name))]
-             for name in generation_files(ix)}
+             for name in generation}
     replace_file(Path(directory, CHECKSUMS), json.dumps({"files": files}) + "\n")
 
 
-def problems(directory: Path, ix, hashes: bool = False) -> list[str]:
-    """What is wrong with the index's files, one line each: sizes only, or the checksums too.
-    Empty when nothing is, or when nothing was recorded for this generation."""
+def problems(directory: Path, current: list[str], hashes: bool = False) -> list[str]:
+    """What is wrong with the files of the index's generation CURRENT (`Index.files`), one line
+    each: sizes only, or the checksums too. Empty when nothing is, or when nothing was recorded
+    for this generation."""
     recorded = _recorded(directory)
     if recorded is None:
         return []
     if isinstance(recorded, str):
         return [recorded]
-    current = generation_files(ix)
     if not current or current[0] not in recorded:
         return []  # recorded for another generation: a commit stopped before its record
     found = []
@@ -74,10 +64,9 @@ def problems(directory: Path, ix, hashes: bool = False) -> list[str]:
     return found
 
 
-def recorded_generation(directory: Path, ix) -> bool:
-    """Whether the checksums on record are those of the index's latest generation."""
+def recorded_generation(directory: Path, current: list[str]) -> bool:
+    """Whether the checksums on record are those of the generation CURRENT (`Index.files`)."""
     recorded = _recorded(directory)
-    current = generation_files(ix)
     return isinstance(recorded, dict) and bool(current) and current[0] in recorded
 
 

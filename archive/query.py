@@ -18,11 +18,6 @@ from collections import defaultdict
 from fnmatch import fnmatchcase
 from typing import NamedTuple
 
-import archive.startup  # noqa: F401  (before Whoosh: see archive.startup)
-
-# isort: split
-from whoosh import query as wq
-
 from archive.analysis import (
     ALTERNATIVE,
     LANGUAGES,
@@ -35,9 +30,11 @@ from archive.analysis import (
     tokens,
     word_languages,
 )
-from archive.columns import page_values
+from archive.engine.columns import page_values
+from archive.engine.postings import page_scores
+from archive.engine.queries import parse_query, q
+from archive.engine.schema import STEM_FIELDS
 from archive.errors import ArchiveError
-from archive.postings import scored_pages
 from archive.records import PageRecord
 from archive.results import (
     FileHit,
@@ -52,7 +49,6 @@ from archive.results import (
     collect_stats,
     to_hit,
 )
-from archive.schema import STEM_FIELDS
 from archive.store import Archive
 from archive.text import fold, name_stem
 from archive.vocabulary import Vocabulary
@@ -144,50 +140,50 @@ class _Expander:
             folded[lang] -= own[lang]
         return own, folded
 
-    def literal(self, word: str) -> list[wq.Query]:
+    def literal(self, word: str) -> list[q.Query]:
         """An acronym or a short word: its spelling, and spellings that differ from it only by
         diacritics the query or the page left out."""
         typed_plain = fold(word) == word
         spellings = {spelling for spelling, _, _ in self.vocabulary.spellings(word)
                      if spelling != word and (typed_plain or fold(spelling) == spelling)}
         self.matched.exact |= spellings
-        return [wq.Term("exact", spelling, boost=FOLDED) for spelling in sorted(spellings)]
+        return [q.Term("exact", spelling, boost=FOLDED) for spelling in sorted(spellings)]
 
-    def word(self, word: str, typed: str | None = None) -> wq.Query:
+    def word(self, word: str, typed: str | None = None) -> q.Query:
         """The query for WORD (lower case); TYPED is how it was typed, when known."""
         self.matched.exact.add(word)
-        clauses: list[wq.Query] = [wq.Term("exact", word, boost=EXACT)]
+        clauses: list[q.Query] = [q.Term("exact", word, boost=EXACT)]
         if self.exact_only:
             return clauses[0]
         if is_literal(word, typed):
-            return wq.Or(clauses + self.literal(word))
+            return q.Or(clauses + self.literal(word))
         own, folded = self.keys(word)
         for lang in self.langs:
             field_name = STEM_FIELDS[lang]
-            clauses += [wq.Term(field_name, key, boost=INFLECTED) for key in sorted(own[lang])]
-            clauses += [wq.Term(field_name, key, boost=FOLDED) for key in sorted(folded[lang])]
+            clauses += [q.Term(field_name, key, boost=INFLECTED) for key in sorted(own[lang])]
+            clauses += [q.Term(field_name, key, boost=FOLDED) for key in sorted(folded[lang])]
             self.matched.keys[lang] |= own[lang] | folded[lang]
-        return wq.Or(clauses)
+        return q.Or(clauses)
 
-    def phrase(self, words: list[str], slop: int) -> wq.Query:
+    def phrase(self, words: list[str], slop: int) -> q.Query:
         self.matched.exact.update(words)
-        exact = wq.Phrase("exact", words, slop=slop, boost=EXACT)
+        exact = q.Phrase("exact", words, slop=slop, boost=EXACT)
         if self.exact_only:
             return exact
-        clauses: list[wq.Query] = [exact]
+        clauses: list[q.Query] = [exact]
         word_keys = [self.keys(word) for word in words]
         for lang in self.langs:
             fieldname = STEM_FIELDS[lang]
             if not all(own[lang] or variants[lang] for own, variants in word_keys):
                 continue  # a word of the phrase cannot be a word of LANG
-            positions = [wq.Or([wq.Term(fieldname, k) for k in sorted(own[lang] | variants[lang])])
+            positions = [q.Or([q.Term(fieldname, k) for k in sorted(own[lang] | variants[lang])])
                          for own, variants in word_keys]
             for own, variants in word_keys:
                 self.matched.keys[lang] |= own[lang] | variants[lang]
-            clauses.append(wq.Sequence(positions, slop=slop, boost=INFLECTED))
-        return wq.Or(clauses)
+            clauses.append(q.Sequence(positions, slop=slop, boost=INFLECTED))
+        return q.Or(clauses)
 
-    def pattern(self, node: wq.PatternQuery) -> wq.Query:
+    def pattern(self, node: q.PatternQuery) -> q.Query:
         """A prefix or wildcard of words: every spelling it matches, case and diacritics
         aside as for a word ("pasvald*" finds "pašvaldība")."""
         # Whoosh keeps no offsets of a pattern: it is found again in what was typed.
@@ -195,20 +191,20 @@ class _Expander:
         acronym = bool(found) and found.group().isupper()  # the start of one: "ISO*"
         # Diacritics left out, unless typed in capitals
         typed_plain = fold(node.text) == node.text and not acronym
-        pattern = node.text + "*" if isinstance(node, wq.Prefix) else node.text
+        pattern = node.text + "*" if isinstance(node, q.Prefix) else node.text
         spellings = [spelling for spelling in self.vocabulary.matching(fold(pattern))
                      if typed_plain or fnmatchcase(spelling, pattern)
                      or fold(spelling) == spelling and not acronym]
         words = self.expanded(node, pattern, also=spellings)
         self.matched.exact.update(words)
-        return wq.Or([wq.Term("exact", word, boost=EXACT) for word in words])
+        return q.Or([q.Term("exact", word, boost=EXACT) for word in words])
 
-    def expanded(self, node: wq.MultiTerm, typed: str, also: list[str] = ()) -> list[str]:
+    def expanded(self, node: q.MultiTerm, typed: str, also: list[str] = ()) -> list[str]:
         """The words of NODE's field that NODE (a prefix, wildcard or range, TYPED so) matches,
         and those of ALSO; at most MAX_PATTERN_WORDS of them, those on the most pages, with a
         note when more matched."""
         field = node.field()
-        with self.archive.ix.reader() as reader:
+        with self.archive.reader() as reader:
             words = set(also)
             scanned = 0
             for _, btext in node.expanded_terms(reader):
@@ -224,33 +220,33 @@ class _Expander:
                           "found on the most pages; narrow it to reach the others")
         return sorted(sorted(words, key=lambda word: -pages[word])[:MAX_PATTERN_WORDS])
 
-    def __call__(self, node: wq.Query) -> wq.Query:
+    def __call__(self, node: q.Query) -> q.Query:
         field = getattr(node, "fieldname", None)
-        if isinstance(node, (wq.Term, wq.Prefix)) and field == "speaker_names":
+        if isinstance(node, (q.Term, q.Prefix)) and field == "speaker_names":
             return _speaker_word(node.text)  # speaker:NAME, as --speaker NAME matches it
         if field == "exact":
-            if isinstance(node, wq.Term):
+            if isinstance(node, q.Term):
                 return self.word(node.text, self._typed(node))
-            if isinstance(node, wq.Phrase):
+            if isinstance(node, q.Phrase):
                 return self.phrase(list(node.words), node.slop)
-            if isinstance(node, (wq.Prefix, wq.Wildcard)):
+            if isinstance(node, (q.Prefix, q.Wildcard)):
                 return self.pattern(node)
-        if field == "path" and isinstance(node, (wq.Term, wq.PatternQuery)):
+        if field == "path" and isinstance(node, (q.Term, q.PatternQuery)):
             return _paths(self.archive, node.text)
-        if isinstance(node, wq.Every) and field in (None, "exact"):
-            return wq.Every()  # `*`: every page, not every word's pages (4 s at 17k pages)
-        if isinstance(node, wq.MultiTerm) and field in _WORD_FIELDS:
+        if isinstance(node, q.Every) and field in (None, "exact"):
+            return q.Every()  # `*`: every page, not every word's pages (4 s at 17k pages)
+        if isinstance(node, q.MultiTerm) and field in _WORD_FIELDS:
             words = self.expanded(node, _as_typed(node))
-            return wq.Or([wq.Term(field, word, boost=node.boost) for word in words])
-        if field in ("lang", "format") and isinstance(node, wq.Term):
-            return wq.Term(field, node.text.lower())  # stored in lower case: lang:LV, format:PDF
+            return q.Or([q.Term(field, word, boost=node.boost) for word in words])
+        if field in ("lang", "format") and isinstance(node, q.Term):
+            return q.Term(field, node.text.lower())  # stored in lower case: lang:LV, format:PDF
         if field == "event":  # by its name or its place: event:anyksciai
             place = node.copy()
             place.fieldname = "place"
-            return wq.Or([node, place])
+            return q.Or([node, place])
         return node.apply(self)
 
-    def _typed(self, node: wq.Term) -> str | None:
+    def _typed(self, node: q.Term) -> str | None:
         start, end = getattr(node, "startchar", None), getattr(node, "endchar", None)
         return None if start is None or end is None else self.text[start:end]
 
@@ -259,23 +255,23 @@ class _Expander:
 _WORD_FIELDS = {"titles", "speaker_names", "event", "place", "lang", "format"}
 
 
-def _as_typed(node: wq.MultiTerm) -> str:
+def _as_typed(node: q.MultiTerm) -> str:
     """A pattern or range of a field, as the user would have typed it."""
     field = next((name for name, f in QUERY_FIELDS.items() if f == node.field()), node.field())
-    if isinstance(node, wq.TermRange):
+    if isinstance(node, q.TermRange):
         return f"{field}:[{node.start or ''} TO {node.end or ''}]"
-    return f"{field}:{node.text}{'*' if isinstance(node, wq.Prefix) else ''}"
+    return f"{field}:{node.text}{'*' if isinstance(node, q.Prefix) else ''}"
 
 
-def _paths(archive: Archive, value: str) -> wq.Query:
+def _paths(archive: Archive, value: str) -> q.Query:
     """path:VALUE: the file VALUE names, as the output prints it (relative to the current
     folder) or absolute, or the files whose path holds VALUE anywhere (a wildcard pattern
     matches the whole path or any end of it), case and diacritics aside."""
-    with archive.ix.reader() as reader:
+    with archive.reader() as reader:
         paths = [term.decode("utf-8") for term in reader.lexicon("path")]
     named = os.path.abspath(value)
     if named in paths:
-        return wq.Term("path", named)
+        return q.Term("path", named)
     wanted = fold(value)
     if any(ch in value for ch in "*?["):
         def fits(path: str) -> bool:
@@ -285,7 +281,7 @@ def _paths(archive: Archive, value: str) -> wq.Query:
         def fits(path: str) -> bool:
             return wanted in fold(path)
     found = [path for path in paths if fits(path)]
-    return wq.Or([wq.Term("path", path) for path in found]) if found else wq.NullQuery
+    return q.Or([q.Term("path", path) for path in found]) if found else q.NullQuery
 
 
 # What field:value can name, as the user types it, and the field it searches.
@@ -297,7 +293,7 @@ _FIELD = re.compile(r"(?<![^\s(])([^\W\d]\w*):(?=[^\s/])")
 _QUOTED = re.compile(r'"[^"]*"')
 
 
-def parse(archive: Archive, text: str) -> wq.Query:
+def parse(archive: Archive, text: str) -> q.Query:
     """Whoosh query syntax: words, "phrases", AND/OR/NOT, (groups), wild*cards, field:value."""
     text = normalize_query(text)
     longest = max(text.split(), key=len, default="")
@@ -312,48 +308,16 @@ def parse(archive: Archive, text: str) -> wq.Query:
             raise ArchiveError(
                 f"{name}: is not a field a query can search; the fields are "
                 f"{', '.join(QUERY_FIELDS)} (as in year:2018 or speaker:kucas)")
-    words = _words(text)
-    return words if words is not None else _parsed(archive.ix.schema, text)
-
-
-def _parsed(schema, text: str) -> wq.Query:
-    """TEXT as Whoosh's query parser reads it."""
-    from whoosh.qparser import FieldAliasPlugin, QueryParser
-
-    parser = QueryParser("exact", schema)
-    parser.add_plugin(FieldAliasPlugin(
-        {field: [name] for name, field in QUERY_FIELDS.items() if field != name}))
+    aliases = {field: [name] for name, field in QUERY_FIELDS.items() if field != name}
     try:
-        return parser.parse(text)
-    except Exception as exc:  # the parser is lenient, but not on everything
+        return parse_query(archive.schema, text, aliases)
+    except ValueError as exc:  # the parser is lenient, but not on everything
         raise ArchiveError(f"cannot understand the query {text!r}: see `archive search --help` "
                            "for what a query can hold") from exc
 
 
-# What the parser reads as an operator when it stands alone between spaces.
-_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE"})
-_WORD = re.compile(r"\w+")  # one term of the `exact` field's analyzer, as typed
-
-
-def _words(text: str) -> wq.Query | None:
-    """The query the parser makes of TEXT when TEXT is words alone, the most common query,
-    made without it (its import and set-up are ~5 ms of a cold search); None for anything else
-    (an operator, a field, quotes, a wildcard, a group, a range, a boost: any character that is
-    not a letter, a digit or _ in a word)."""
-    terms = []
-    for typed in re.finditer(r"\S+", text):
-        if typed.group() in _OPERATORS or not _WORD.fullmatch(typed.group()):
-            return None
-        term = wq.Term("exact", typed.group().lower())
-        term.startchar, term.endchar = typed.span()  # as the parser notes them (see _typed)
-        terms.append(term)
-    if not terms:
-        return None
-    return (terms[0] if len(terms) == 1 else wq.And(terms)).normalize()
-
-
 def expand(archive: Archive, text: str, exact_only: bool = False, lang: str | None = None,
-           notes: list[str] | None = None) -> tuple[wq.Query, Matched]:
+           notes: list[str] | None = None) -> tuple[q.Query, Matched]:
     """The query for TEXT, and what it matches for highlighting; with LANG, for pages in LANG.
     What the user should know of how it was searched (a pattern cut short) goes to NOTES."""
     lemmas.select(archive.dictionaries)  # key words with the dictionaries the index used
@@ -397,44 +361,44 @@ def query_keys(archive: Archive | None, word: str, typed: str | None = None) -> 
                      {lang: sorted(folded[lang]) for lang in LANGUAGES if folded.get(lang)})
 
 
-def speaker_filter(archive: Archive, name: str) -> wq.Query | None:
+def speaker_filter(archive: Archive, name: str) -> q.Query | None:
     """Pages whose speaker has a name part starting with each word of NAME, in any spelling.
 
     Case, diacritics and Latvian or Lithuanian name endings do not matter: "cacka" finds
     "Māris Čačka", "sinkev" finds "Sinkevičius", "mindaugs" finds "Mindaugas".
     """
-    analyzer = archive.ix.schema["speaker_names"].analyzer
+    analyzer = archive.schema["speaker_names"].analyzer
     words = [token.text for token in analyzer(name)]
     if not words:
         return None
-    return wq.And([_speaker_word(word) for word in words])
+    return q.And([_speaker_word(word) for word in words])
 
 
-def _speaker_word(word: str) -> wq.Query:
+def _speaker_word(word: str) -> q.Query:
     """A name part: a prefix of a spelling, or of a spelling's name key."""
-    return wq.Or([wq.Prefix("speaker_names", word), wq.Prefix("speaker_names", name_stem(word))])
+    return q.Or([q.Prefix("speaker_names", word), q.Prefix("speaker_names", name_stem(word))])
 
 
-def _filters(archive: Archive, lang: str | None, speaker: str | None) -> wq.Query | None:
+def _filters(archive: Archive, lang: str | None, speaker: str | None) -> q.Query | None:
     filters = []
     if lang:
         if lang not in LANGUAGES:
             raise ArchiveError(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
-        filters.append(wq.Term("lang", lang))
+        filters.append(q.Term("lang", lang))
     if speaker:
         by_speaker = speaker_filter(archive, speaker)
         if by_speaker is None:
             raise ArchiveError(f"no name in --speaker {speaker!r}")
         filters.append(by_speaker)
-    return wq.And(filters) if filters else None
+    return q.And(filters) if filters else None
 
 
-def _restricted(query: wq.Query, filter_: wq.Query | None) -> wq.Query:
+def _restricted(query: q.Query, filter_: q.Query | None) -> q.Query:
     """QUERY's matches that FILTER_ also matches, scored by QUERY alone. Whoosh's `filter=`
     would first list every page the filter matches (every Latvian page, for --lang lv: a fifth
     of a second at 175k pages); Require skips through the filter's postings only to QUERY's
     matches."""
-    return query if filter_ is None else wq.Require(query, filter_)
+    return query if filter_ is None else q.Require(query, filter_)
 
 
 def search(
@@ -489,9 +453,7 @@ def search_talks(
     with archive.searcher() as searcher:
         query, matched = expand(archive, text, exact_only=exact, lang=lang, notes=notes)
         query = _restricted(query, filter_)
-        scores = scored_pages(searcher, query)
-        if scores is None:
-            scores = dict(searcher.search(query, limit=None, optimize=False).items())
+        scores = page_scores(searcher, query)
         stop = None if limit is None else offset + limit
         return _grouped(searcher, scores, "talk" if collapse else "path", matched,
                         slice(offset, stop), pages_per_file)
@@ -617,8 +579,8 @@ def similar(archive: Archive, path: str, page: int | None = None, limit: int = 1
         acronyms = {t.text for t in tokens(text) if len(t.text) >= 2 and t.text.isalpha()
                     and text[t.start : t.end].isupper()}
         terms += sorted(acronyms - set(terms))
-        query = wq.Or([wq.Term("exact", term) for term in terms])
-        results = searcher.search(query, limit=None, mask=wq.Term("talk", talk))
+        query = q.Or([q.Term("exact", term) for term in terms])
+        results = searcher.search(query, limit=None, mask=q.Term("talk", talk))
         return _grouped(searcher, dict(results.items()), "talk", Matched(exact=set(terms)), slice(limit), 3)
 
 

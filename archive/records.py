@@ -1,6 +1,6 @@
 """A page as the index holds it: the one mapping between a page and the index's fields.
 
-A field is added here (and in `archive.schema`): writing a file's pages, moving them, search
+A field is added here (and in `archive.engine.schema`): writing a file's pages, moving them, search
 results and `archive show` all read and write pages through `PageRecord`.
 """
 

@@ -6,18 +6,8 @@ import re
 from collections import Counter
 from typing import NamedTuple
 
-import archive.startup  # noqa: F401  (before Whoosh: see archive.startup)
-
-# isort: split
-from whoosh.analysis import Token
-from whoosh.highlight import (
-    FIRST,
-    BasicFragmentScorer,
-    ContextFragmenter,
-    top_fragments,
-)
-
 from archive.analysis import tokens
+from archive.engine.highlight import Passage, passages
 from archive.records import PageRecord
 from archive.text import fold, name_key
 
@@ -102,30 +92,29 @@ class Stats(NamedTuple):
         return self._asdict()
 
 
-def _snippet(fragments) -> Snippet:
-    """The text of Whoosh's fragments with the positions of the matched words."""
+def _snippet(text: str, found: list[Passage]) -> Snippet:
+    """The passages FOUND of TEXT, with the positions of the matched words."""
     out: list[str] = []
     matches: list[tuple[int, int]] = []
-    end = 0  # where the previous fragment ended in the page text
+    end = 0  # where the previous passage ended in the page text
     rest = ""
-    for fragment in sorted(fragments, key=lambda f: f.startchar):
-        text = fragment.text  # the whole page; the fragment is [startchar, endchar)
-        if text[end : fragment.startchar].strip():
+    for passage in found:
+        if text[end : passage.start].strip():
             out.append(ELLIPSIS if out else "… ")
-            pos = fragment.startchar
+            pos = passage.start
         else:  # next to or overlapping the previous one: carry on without a gap
             pos = end
-        for token in fragment.matches:
-            if token.startchar < pos:
+        for match_start, match_end in passage.matches:
+            if match_start < pos:
                 continue
-            out.append(_squeeze(text[pos : token.startchar], first=not out))
+            out.append(_squeeze(text[pos:match_start], first=not out))
             start = sum(map(len, out))
-            out.append(text[token.startchar : token.endchar])
-            matches.append((start, start + token.endchar - token.startchar))
-            pos = token.endchar
-        # Fragments end on a word; keep the punctuation stuck to it: "(SODRA)", not "(SODRA".
-        stop = fragment.endchar
-        while stop < len(text) and not text[stop].isspace() and stop - fragment.endchar < 3:
+            out.append(text[match_start:match_end])
+            matches.append((start, start + match_end - match_start))
+            pos = match_end
+        # Passages end on a word; keep the punctuation stuck to it: "(SODRA)", not "(SODRA".
+        stop = passage.end
+        while stop < len(text) and not text[stop].isspace() and stop - passage.end < 3:
             stop += 1
         out.append(_squeeze(text[pos:stop], first=not out))
         end = max(end, stop)
@@ -150,20 +139,14 @@ def _leading(text: str) -> Snippet:
     return Snippet(flat)
 
 
-_fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
-
-
 def snippet(text: str, keys: str, lang: str, matched) -> Snippet:
     """The best two passages of TEXT around the words MATCHED finds; KEYS holds the index key of
     each word of TEXT, in order (see `archive.analysis.page_terms`)."""
-    marked = []
-    for token, key in zip(tokens(text), keys.split(), strict=False):
-        hit = matched.matches(token.text, key, lang)
-        marked.append(Token(text=token.text, startchar=token.start, endchar=token.end, matched=hit))
-    if not any(t.matched for t in marked):
+    words = [(token.text, token.start, token.end, matched.matches(token.text, key, lang))
+             for token, key in zip(tokens(text), keys.split(), strict=False)]
+    if not any(hit for *_, hit in words):
         return _leading(text)
-    fragments = _fragmenter.fragment_tokens(text, marked)
-    return _snippet(top_fragments(fragments, 2, BasicFragmentScorer(), FIRST))
+    return _snippet(text, passages(text, words, 2, maxchars=SNIPPET_CHARS, surround=60))
 
 
 def to_hit(record: PageRecord, score: float, matched) -> Hit:

@@ -8,33 +8,24 @@ one, swapping the two folders only when the new one is complete.
 from __future__ import annotations
 
 import errno
-import gc
 import json
 import os
 import shutil
 import stat
 import time
-import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
-import archive.startup  # noqa: F401  (before Whoosh: see archive.startup)
-
-# isort: split
-from whoosh.filedb.filestore import FileStorage
-from whoosh.index import LockError
-from whoosh.util.filelock import FcntlLock
-
 from archive import integrity
 from archive.analysis import PageTerms, lemmas, page_terms, tokens
-from archive.errors import ArchiveError, IndexBusy, IndexDamaged, IndexNotFound, SchemaMismatch
+from archive.engine.index import Index, holds_index
+from archive.engine.schema import SCHEMA_VERSION, STEM_FIELDS
+from archive.errors import ArchiveError, IndexDamaged, IndexNotFound, SchemaMismatch
 from archive.files import replace_file
-from archive.locks import held_elsewhere, lock, open_lock_file, unlock
+from archive.locks import held_elsewhere
 from archive.records import PageRecord
-from archive.schema import SCHEMA_VERSION, STEM_FIELDS, build_schema
-from archive.scoring import PageBM25
 from archive.vocabulary import FILE as VOCABULARY
 from archive.vocabulary import Vocabulary
 
@@ -42,7 +33,7 @@ META_FILE = "archive.json"
 # Held by an index run (see `indexer.pipeline.run_lock`), inside the folder it writes.
 RUN_LOCK = "run.lock"
 # The writer's buffer of postings (by its estimate of their memory, see
-# archive.segments.POSTING_BYTES) before it spills them to disk. Spilling pickles every posting
+# archive.engine.segments.POSTING_BYTES) before it spills them to disk. Spilling pickles every posting
 # and reads it back, a third of the writer's time, so the indexer commits before the buffer
 # fills (see ArchiveWriter.buffered_mb).
 WRITER_MB = 96
@@ -78,41 +69,12 @@ class DocumentLike(Protocol):
     pages: Sequence[PageLike]
 
 
-class _ProcessLock(FcntlLock):
-    """Whoosh's write lock as a lock of `archive.locks`: one a killed writer does not leave."""
-
-    def acquire(self, blocking=False):
-        self.fd = open_lock_file(Path(self.filename))
-        self.locked = lock(self.fd, wait=blocking)
-        if not self.locked:
-            os.close(self.fd)
-            self.fd = None
-        return self.locked
-
-    def release(self):
-        unlock(self.fd)
-        os.close(self.fd)
-        self.fd = None
-
-
-class _Storage(FileStorage):
-    """Whoosh's file storage without memory-mapped files: a writer merging segments reads the
-    whole index, and mapped, it would hold every page it read in its own memory (it grew by
-    half the index's size in the indexer); read through the page cache, it stays flat."""
-
-    def __init__(self, path: str):
-        super().__init__(path, supports_mmap=False)
-
-    def lock(self, name):
-        return _ProcessLock(self._fpath(name))
-
-
 class Archive:
     """An open index. Get one with `Archive.open` or `Archive.create`."""
 
-    def __init__(self, directory: Path, ix, meta: dict | None = None):
+    def __init__(self, directory: Path, index: Index, meta: dict | None = None):
         self.directory = directory
-        self.ix = ix
+        self.index = index
         self.meta = meta or {"schema_version": SCHEMA_VERSION}
         # What is wrong but leaves the index searchable, one line each, for the user to hear.
         self.warnings: list[str] = []
@@ -142,7 +104,7 @@ class Archive:
     @classmethod
     def _open(cls, directory: Path, verify: bool) -> Archive:
         meta = directory / META_FILE
-        if not meta.is_file() or not _holds_index(directory):
+        if not meta.is_file() or not holds_index(directory):
             raise IndexNotFound(f"no index at {directory}: run `archive index PATH` first")
         try:
             described = json.loads(meta.read_text(encoding="utf-8"))
@@ -154,14 +116,14 @@ class Archive:
                 f"the index at {directory} has schema version {version}, this archive uses "
                 f"{SCHEMA_VERSION}: run `archive index --rebuild PATH` to rebuild it"
             )
-        ix = _open_whoosh(directory)
-        damage = integrity.problems(directory, ix, hashes=verify)
+        index = Index.open(directory)
+        damage = integrity.problems(directory, index.files(), hashes=verify)
         if damage:
-            ix.close()
+            index.close()
             more = f" (and {len(damage) - 1} more: `archive check`)" if len(damage) > 1 else ""
             raise IndexDamaged(f"the index at {directory} is damaged: {damage[0]}{more}; "
                                f"{integrity.REBUILD}")
-        archive = cls(directory, ix, described)
+        archive = cls(directory, index, described)
         if os.stat(directory).st_mode & 0o002:
             archive.warnings.append(
                 f"{directory} can be written by every user, and Whoosh runs what its files "
@@ -180,13 +142,13 @@ class Archive:
         """A new, empty index in DIRECTORY, which must not hold one already."""
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        if _holds_index(directory):
+        if holds_index(directory):
             raise ArchiveError(f"{directory} already holds an index")
-        ix = _Storage(str(directory)).create_index(build_schema())
+        index = Index.create(directory)
         Vocabulary(directory, create=True).close()
-        archive = cls(directory, ix)
+        archive = cls(directory, index)
         archive._save_meta()
-        integrity.record(directory, ix)
+        integrity.record(directory, index.files())
         return archive
 
     def _save_meta(self) -> None:
@@ -205,15 +167,7 @@ class Archive:
     def writer(self) -> Iterator[ArchiveWriter]:
         """Commits everything written on success; on any exception writes nothing (to the
         index: the vocabulary may keep new spellings, which is harmless)."""
-        from archive.segments import MergingWriter
-
-        try:
-            writer = MergingWriter(self.ix, limitmb=WRITER_MB)
-        except LockError as exc:
-            raise IndexBusy(
-                f"the index at {self.directory} is being written by another process"
-            ) from exc
-        with writer:
+        with self.index.writer(limitmb=WRITER_MB) as writer:
             archive_writer = ArchiveWriter(writer)
             yield archive_writer
             vocabulary = Vocabulary(self.directory, create=True)
@@ -225,7 +179,7 @@ class Archive:
             if used and used != self.dictionaries:
                 self.meta = {**self.meta, "dictionaries": used}
                 self._save_meta()
-        integrity.record(self.directory, self.ix)  # the generation just committed
+        integrity.record(self.directory, self.index.files())  # the generation just committed
 
     def rebuild_vocabulary(self) -> int:
         """The vocabulary made again from the pages the index holds (after it was lost or
@@ -258,19 +212,27 @@ class Archive:
 
     def searcher(self):
         try:
-            return self.ix.searcher(weighting=PageBM25())
+            return self.index.searcher()
         except Exception:
             if _identity(self.directory) == self._identity:
                 raise
             # A rebuild swapped folders while this read: Whoosh reads the index by its path,
             # so once more reads the new one whole.
-            self.ix.close()
-            self.ix = _open_whoosh(self.directory)
+            self.index.close()
+            self.index = Index.open(self.directory)
             self._identity = _identity(self.directory)
-            return self.ix.searcher(weighting=PageBM25())
+            return self.index.searcher()
+
+    def reader(self):
+        """A reader of the index's terms and stored fields; use it in a `with` block."""
+        return self.index.reader()
+
+    @property
+    def schema(self):
+        return self.index.schema
 
     def close(self) -> None:
-        self.ix.close()
+        self.index.close()
 
 
 def document_terms(doc: DocumentLike) -> tuple[PageTerms, ...]:
@@ -289,8 +251,10 @@ class ArchiveWriter:
 
     @property
     def buffered_mb(self) -> float:
-        """About how much of the writer's buffer (WRITER_MB) the pages added so far take."""
-        return self._writer.pool.buffered_mb
+        """About how much of the writer's buffer (WRITER_MB) the pages added so far take (0
+        for Whoosh's own writer, `archive.engine.plain`: then only the indexer's batches
+        decide when to commit)."""
+        return getattr(self._writer.pool, "buffered_mb", 0.0)
 
     def remove(self, path: str) -> None:
         """Remove every page of the file at PATH."""
@@ -453,7 +417,7 @@ def recover_interrupted_swap(directory: Path) -> bool:
     if directory.exists() or wait_for_swap(directory):
         return False
     for old in _work_folders(directory, "old"):
-        if _holds_index(old):
+        if holds_index(old):
             import logging  # only now: a cold search does not pay for it
 
             logging.getLogger(__name__).warning("restoring %s from an interrupted rebuild",
@@ -482,31 +446,6 @@ def _identity(directory: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return found.st_dev, found.st_ino
-
-
-def _holds_index(directory: Path) -> bool:
-    """Whether DIRECTORY holds a Whoosh index, whole or damaged: a table of contents (which
-    Whoosh's own `exists_in` would open, and raise on if it is damaged)."""
-    try:
-        return any(name.startswith("_MAIN_") and name.endswith(".toc")
-                   for name in os.listdir(directory))
-    except FileNotFoundError:
-        return False
-
-
-def _open_whoosh(directory: Path):
-    """Whoosh's index in DIRECTORY, or IndexDamaged."""
-    try:
-        return _Storage(str(directory)).open_index()
-    except Exception as exc:  # Whoosh raises many kinds on a damaged index
-        kind = type(exc).__name__
-        # Whoosh left the damaged file open in the frames of its exception: closed as they go.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ResourceWarning)
-            exc.__traceback__ = None
-            gc.collect()
-    raise IndexDamaged(f"cannot open the index at {directory} ({kind}): it is damaged; "
-                       f"{integrity.REBUILD}")
 
 
 def _holds_other_files(directory: Path) -> bool:

@@ -38,8 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from archive.analysis import LANGUAGES, page_terms, tokens  # noqa: E402
-from archive.columns import page_values  # noqa: E402
-from archive.postings import scored_pages  # noqa: E402
+from archive.engine.columns import page_values  # noqa: E402
+from archive.engine.postings import scored_pages  # noqa: E402
 from archive.query import expand  # noqa: E402
 from archive.store import Archive  # noqa: E402
 from archive.text import fold  # noqa: E402

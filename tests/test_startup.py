@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archive.schema import build_schema
+from archive.engine.schema import build_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = build_schema()
@@ -32,7 +32,7 @@ def test_whoosh_works_without_its_extras_and_loads_them_on_first_use():
 
 def test_a_stand_in_that_no_longer_fits_steps_aside():
     out = run(
-        "import types, archive.startup as startup\n"
+        "import types, archive.engine.startup as startup\n"
         "real = startup._stand_ins\n"
         "def broken():\n"
         "    modules = real()\n"
@@ -71,20 +71,20 @@ SPACES = [" ", "  ", "\t", "\u00a0", "\n"]
 @given(st.lists(st.tuples(st.sampled_from(SPACES), st.sampled_from(PIECES)), max_size=5),
        st.sampled_from(["", " "]))
 def test_words_are_read_as_the_query_parser_reads_them(pieces, end):
-    from archive.query import _parsed, _words
+    from archive.engine.queries import _parsed, _words
 
     text = "".join(space + piece for space, piece in pieces) + end
     words = _words(text)
     if words is None:
         return  # the parser reads it
-    parsed = _parsed(SCHEMA, text)
+    parsed = _parsed(SCHEMA, text, {})
     assert words == parsed
     assert [(t.text, t.startchar, t.endchar) for t in words.leaves()] == [
         (t.text, t.startchar, t.endchar) for t in parsed.leaves()]
 
 
 def test_plain_words_are_not_left_to_the_parser():
-    from archive.query import _words
+    from archive.engine.queries import _words
 
     assert _words("pasvaldibu sadarbiba ar uznemejiem") is not None
     assert _words("LEAN") is not None

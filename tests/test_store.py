@@ -8,12 +8,12 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.codec.whoosh3 import STORED_COLUMN
 from whoosh.fields import TEXT
 
-from archive import segments
+from archive.engine import segments
 from archive.analysis import ALTERNATIVE, page_terms
 from archive.errors import ArchiveError, IndexNotFound, SchemaMismatch
 from archive.query import search, search_talks, stats
-from archive.schema import build_schema
-from archive.segments import MERGE_FACTOR, _merged_terms
+from archive.engine.schema import build_schema
+from archive.engine.segments import MERGE_FACTOR, _merged_terms
 from archive.store import META_FILE, Archive, rebuilding
 from indexer.model import Document, Page, Speaker
 
@@ -223,7 +223,7 @@ def test_the_term_pool_gives_whooshs_order(limitmb, tmp_path):
     from whoosh.filedb.filestore import FileStorage
     from whoosh.writing import PostingPool
 
-    from archive.segments import TermPool
+    from archive.engine.segments import TermPool
 
     words = ["darbas", "puslapis", "rīga", "naujas", "a", "zz", "darb", "ąžuolas"]
     postings = [(field, words[(page * 7 + n * 3) % len(words)].encode(), page, 1.0, b"v")
@@ -260,9 +260,9 @@ def test_terms_are_written_as_whoosh_writes_postings(spill, tmp_path, monkeypatc
     from whoosh.codec.whoosh3 import W3Codec
     from whoosh.filedb.filestore import FileStorage
 
-    from archive import segments
-    from archive.schema import build_schema
-    from archive.segments import TermPool, write_terms, write_terms_in_two
+    from archive.engine import segments
+    from archive.engine.schema import build_schema
+    from archive.engine.segments import TermPool, write_terms, write_terms_in_two
 
     schema = build_schema()
     # Weights are 1 + page % 3: all 1, all one other weight, and mixed.
@@ -365,7 +365,7 @@ def test_a_helper_that_fails_leaves_the_index_as_it_was(failure, archive, monkey
     import os
     import signal
 
-    from archive import segments
+    from archive.engine import segments
 
     write(archive, doc(path="/talks/old.pdf", pages=("senas puslapis",)))
     monkeypatch.setattr(segments, "HELPER_MIN_TERMS", 2)
@@ -413,7 +413,7 @@ def test_pages_are_added_as_whooshs_add_document_adds_them(tmp_path):
     from whoosh.filedb.filestore import FileStorage
     from whoosh.writing import SegmentWriter
 
-    from archive.segments import MergingWriter
+    from archive.engine.segments import MergingWriter
     from archive.store import ArchiveWriter
 
     words = "darbas darbo dirba rīga vēlreiz ir un 2024 ąžuolas".split()
@@ -446,7 +446,7 @@ def test_the_term_pools_memory_is_within_its_estimate(vocabulary, tmp_path):
 
     from whoosh.filedb.filestore import FileStorage
 
-    from archive.segments import TermPool
+    from archive.engine.segments import TermPool
 
     rng = random.Random(3)
     field = build_schema()["exact"]
@@ -467,7 +467,7 @@ def test_the_term_pools_memory_is_within_its_estimate(vocabulary, tmp_path):
 def test_a_merge_copies_each_pages_fields_as_whoosh_would(tmp_path):
     """Merged pages keep their stored fields, lengths and columns: those Whoosh's own
     `write_per_doc` would give, deleted pages left out."""
-    from archive.segments import MergingWriter, _MergedSegment
+    from archive.engine.segments import MergingWriter, _MergedSegment
 
     class WhooshsCopy(MergingWriter):
         def _copy_pages(self, reader):
@@ -480,7 +480,7 @@ def test_a_merge_copies_each_pages_fields_as_whoosh_would(tmp_path):
                                pages=(f"puslapis {n}", ("antras puslapis darbas " * n, "lv"))))
         with archive.writer() as writer:
             writer.remove("/talks/1.pdf")
-        writer = writer_class(archive.ix)
+        writer = writer_class(archive.index._ix)  # the engine's own: its writer under test
         writer.mergetype = lambda w, segments: [
             w.add_reader(_MergedSegment(w.storage, w.schema, s)) for s in segments] and []
         writer.commit()

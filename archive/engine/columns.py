@@ -14,11 +14,13 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 
-import archive.startup  # noqa: F401  (before Whoosh: see archive.startup)
+import archive.engine.startup  # noqa: F401  (before Whoosh: see archive.engine.startup)
 
 # isort: split
 from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.util.numeric import byte_to_length
+
+from archive.engine import plain
 
 # Whoosh stores a page's field length in a byte, on a log scale.
 _LENGTH_COLUMN = NumericColumn("B", default=0)
@@ -28,6 +30,8 @@ LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
 def field_lengths(segment_reader, fieldname: str) -> bytes | None:
     """Each page's length byte in FIELDNAME (its length is LENGTH_OF_BYTE[byte]), by document
     number in the segment; None when the segment keeps no lengths for it."""
+    if plain():
+        return None  # Whoosh reads each length itself
     name = f"_{fieldname}_len"  # whoosh.codec.whoosh3._lenfield
     per_document = getattr(segment_reader, "_perdoc", None)  # no schema field: no public way
     if per_document is None or not per_document.has_column(name):
@@ -43,7 +47,7 @@ def field_lengths(segment_reader, fieldname: str) -> bytes | None:
 def segment_values(segment_reader, name: str) -> Callable[[int], bytes]:
     """A segment's column NAME, by document number in the segment, as bytes (undecoded)."""
     column = segment_reader.column_reader(name, translate=False)
-    if type(column) is not VarBytesColumn.Reader or not len(column._lengths):
+    if plain() or type(column) is not VarBytesColumn.Reader or not len(column._lengths):
         return column.__getitem__
     offsets, lengths = column._offsets, column._lengths
     data = column._dbfile.get(column._basepos, offsets[-1] + lengths[-1])

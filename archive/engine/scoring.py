@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import archive.startup  # noqa: F401  (before Whoosh: see archive.startup)
+import archive.engine.startup  # noqa: F401  (before Whoosh: see archive.engine.startup)
 
 # isort: split
 from whoosh.scoring import BM25F, BM25FScorer
 
-from archive.columns import LENGTH_OF_BYTE, field_lengths
+from archive.engine.columns import LENGTH_OF_BYTE, field_lengths
 
 
 class PageBM25(BM25F):
     """BM25F with the same scores; each term's scorer looks a page's field length up in its
-    segment's lengths, read once (see `archive.columns`), instead of reading it from disk."""
+    segment's lengths, read once (see `archive.engine.columns`), instead of reading it from disk."""
 
     def __init__(self):
         super().__init__()

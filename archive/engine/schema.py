@@ -8,7 +8,7 @@ its vocabulary (`archive.vocabulary`).
 
 from collections import defaultdict
 
-import archive.startup  # noqa: F401  (before Whoosh: see archive.startup)
+import archive.engine.startup  # noqa: F401  (before Whoosh: see archive.engine.startup)
 
 # isort: split
 from whoosh.analysis import (

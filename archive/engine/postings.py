@@ -16,7 +16,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from itertools import accumulate, repeat
 
-import archive.startup  # noqa: F401  (before Whoosh: see archive.startup)
+import archive.engine.startup  # noqa: F401  (before Whoosh: see archive.engine.startup)
 
 # isort: split
 from whoosh import query as wq
@@ -24,14 +24,25 @@ from whoosh.analysis import IDTokenizer
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import ID
 
-from archive.columns import LENGTH_OF_BYTE, segment_values
-from archive.scoring import PageBM25
+from archive.engine import plain
+from archive.engine.columns import LENGTH_OF_BYTE, segment_values
+from archive.engine.scoring import PageBM25
+
+
+def page_scores(searcher, query: wq.Query) -> dict[int, float]:
+    """The score of every page QUERY matches, by document number, best first: by
+    `scored_pages` where it can, else by Whoosh's search."""
+    scores = scored_pages(searcher, query)
+    if scores is None:
+        scores = dict(searcher.search(query, limit=None, optimize=False).items())
+    return scores
 
 
 def scored_pages(searcher, query: wq.Query) -> dict[int, float] | None:
     """The score of every page QUERY matches, by document number, best first; None when QUERY
-    has parts this does not score (Whoosh's search then does)."""
-    if not isinstance(searcher.weighting, PageBM25) or not _plain(query, searcher.schema):
+    has parts this does not score, or `archive.engine.plain` (Whoosh's search then does)."""
+    if (plain() or not isinstance(searcher.weighting, PageBM25)
+            or not _plain(query, searcher.schema)):
         return None
     if not searcher.doc_count_all():  # nothing committed yet: no segments to read
         return {}

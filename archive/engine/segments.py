@@ -17,7 +17,7 @@ from collections import defaultdict
 from functools import partial
 from itertools import groupby
 
-import archive.startup  # noqa: F401  (before Whoosh: see archive.startup)
+import archive.engine.startup  # noqa: F401  (before Whoosh: see archive.engine.startup)
 
 # isort: split
 from whoosh.codec.whoosh3 import (
@@ -33,9 +33,9 @@ from whoosh.reading import SegmentReader
 from whoosh.system import pack_ushort
 from whoosh.writing import PostingPool, SegmentWriter
 
-from archive.columns import LENGTH_OF_BYTE, field_lengths
+from archive.engine.columns import LENGTH_OF_BYTE, field_lengths
+from archive.engine.schema import AnalysedText
 from archive.errors import ArchiveError
-from archive.schema import AnalysedText
 
 # The writer is the one serial stage of an index run, so it skips two costs searching does not
 # need: zlib on postings blocks (a fifth of its time, for an index about 60% larger; warm search

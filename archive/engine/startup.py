@@ -6,12 +6,12 @@ imports asyncio, ~30 ms), an English morphology table (~17 ms, for a query type 
 does not use), its English stemmer and phonetic code (~1 ms, for analyzers the archive does
 not use), and `random`, `tempfile`, `queue` and `html` (for writing, for its multiprocess
 writer and for HTML highlights; ~2 ms). They are replaced by stand-ins while Whoosh imports (see
-`archive.imports`): they load on first use; `cached_property` is the standard library's, and
+`archive.engine.imports`): they load on first use; `cached_property` is the standard library's, and
 `md5`, which Whoosh hashes terms with, is taken from Python's own `_md5` rather than from
 `hashlib`, which loads OpenSSL for it (~2 ms; the same digests).
 
 Every module of the archive that imports Whoosh imports this one first (`import
-archive.startup`), which does the above once.
+archive.engine.startup`), which does the above once.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from __future__ import annotations
 import functools
 import types
 
-from archive.imports import (
+from archive.engine import plain
+from archive.engine.imports import (
     Deferred,
     collector_paused,
     import_with,
@@ -55,7 +56,7 @@ def _stand_ins() -> dict[str, types.ModuleType]:
 def import_whoosh() -> None:
     # What pulls them in: the query objects, and the codec every index is read with.
     with collector_paused():
-        import_with(_stand_ins(), "whoosh.query", "whoosh.codec.whoosh3")
+        import_with({} if plain() else _stand_ins(), "whoosh.query", "whoosh.codec.whoosh3")
 
 
 import_whoosh()
