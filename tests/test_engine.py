@@ -128,3 +128,15 @@ def test_the_switch_is_read_when_used(monkeypatch):
     assert engine.plain()
     result = CliRunner().invoke(main, ["--help"])
     assert result.exit_code == 0
+
+
+def test_the_schema_s_classes_keep_the_name_indexes_know_them_by(corpus_index):
+    """Whoosh pickles the schema into the table of contents, naming each class by its module:
+    `archive.schema`, as every index written before the engine's package was made says."""
+    held = sorted(corpus_index.glob("_MAIN_*.toc"))[-1].read_bytes()
+    assert b"archive.schema" in held and b"archive.engine" not in held
+    code = ("import pickle, archive.schema as s; "
+            "print(pickle.loads(pickle.dumps(s.AnalysedText)).__name__)")
+    done = subprocess.run([sys.executable, "-c", code],
+                          capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout == "AnalysedText\n"

@@ -146,3 +146,10 @@ def build_schema() -> Schema:
         exact=AnalysedText(analyzer=word_analyzer()),
         **{field: AnalysedText(analyzer=terms) for field in STEM_FIELDS.values()},
     )
+
+
+# Whoosh pickles the schema into every index's table of contents, naming each field class by
+# its module: these keep the module name they were written under before the engine had a
+# package of its own (`archive/schema.py` answers to it), so indexes written before the move
+# open, and those written after are the same files.
+AnalysedText.__module__ = DocumentText.__module__ = "archive.schema"
