@@ -28,7 +28,7 @@ from whoosh.index import LockError
 from whoosh.util.filelock import FcntlLock
 
 from archive import integrity
-from archive.analysis import PageTerms, lemmas, page_terms, tokens
+from archive.analysis import PageTerms, page_terms, tokens
 from archive.errors import ArchiveError, IndexBusy, IndexDamaged, IndexNotFound, SchemaMismatch
 from archive.files import replace_file
 from archive.locks import held_elsewhere, lock, open_lock_file, unlock
@@ -37,6 +37,7 @@ from archive.schema import SCHEMA_VERSION, STEM_FIELDS, build_schema
 from archive.scoring import PageBM25
 from archive.vocabulary import FILE as VOCABULARY
 from archive.vocabulary import Vocabulary
+from archive.words import lemmas
 
 META_FILE = "archive.json"
 # Held by an index run (see `indexer.pipeline.run_lock`), inside the folder it writes.
