@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import json
 import os
 import shutil
 import sys
@@ -14,7 +13,9 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
+from archive import output
 from archive.errors import ArchiveError
+from archive.output import display_path, os_error, safe
 from archive.text import LANGUAGES
 
 
@@ -35,31 +36,48 @@ def error(message: str) -> None:
     echo(f"archive: {message}", err=True)
 
 
-# What a file's text, name or catalog must not send to a terminal: control characters (an
-# escape sequence could set the window's title or clear the screen), C1 controls, and the
-# bidirectional overrides and isolates that reorder what is shown. Each becomes U+FFFD, one
-# character for one, so that a snippet's match positions still hold. Tab and newline stay.
-_UNSAFE = dict.fromkeys(
-    [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F),
-     *range(0x2066, 0x206A)], "\ufffd")
-
-
-def safe(text: str) -> str:
-    """TEXT as a terminal may show it (see _UNSAFE); JSON output prints text exactly."""
-    return text.translate(_UNSAFE)
-
-
 def echo(line: str = "", **kwargs) -> None:
     """A line of text output, made safe for a terminal: for lines with no styling of ours."""
     click.echo(safe(line), **kwargs)
 
 
-def os_error(exc: OSError) -> str:
-    """An OSError as the user needs it: the path, then the reason."""
-    reason = exc.strerror or str(exc)
-    if exc.filename is None:
-        return reason
-    return f"{display_path(os.fsdecode(exc.filename))}: {reason}"
+def emit(lines, err: bool = False) -> None:
+    """Lines a renderer of `archive.output` made (safe already): on stdout, or on stderr."""
+    for line in lines:
+        click.echo(line, err=err)
+
+
+def one_line(exc: Exception) -> str | None:
+    """The one line an error of the library says, or None for an exception that is a bug:
+    ArchiveError, IndexerError (the path, then the reason) and OSError."""
+    if isinstance(exc, ArchiveError):
+        return str(exc)
+    errors = sys.modules.get("indexer.errors")  # raised only once imported: never on a search
+    if errors is not None and isinstance(exc, errors.IndexerError):
+        path = getattr(exc, "path", None)
+        return f"{display_path(path)}: {exc.reason}" if path else str(exc)
+    if isinstance(exc, OSError):
+        return os_error(exc)
+    return None
+
+
+def reported(function):
+    """FUNCTION with the library's errors (see `one_line`) as one line on stderr and exit 1."""
+    import functools
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except BrokenPipeError:
+            raise  # the reader had enough: see ArchiveGroup.invoke
+        except Exception as exc:
+            line = one_line(exc)
+            if line is None:
+                raise
+            raise Failed(line) from exc
+
+    return wrapper
 
 
 class ArchiveGroup(click.Group):
@@ -68,14 +86,16 @@ class ArchiveGroup(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            result = super().invoke(ctx)
-            sys.stdout.flush()  # a closed pipe shows here, not at exit
-            return result
+            return self._invoke(ctx)
         except BrokenPipeError:
             _silence_stdout()
             sys.exit(Exit.OK)  # `archive search ... | head -1`: the reader had enough
-        except OSError as exc:
-            raise Failed(os_error(exc)) from exc
+
+    @reported
+    def _invoke(self, ctx: click.Context):
+        result = super().invoke(ctx)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return result
 
     def main(self, *args, standalone_mode: bool = True, **kwargs):
         if not standalone_mode:
@@ -116,43 +136,32 @@ json_option = click.option(
 
 
 def output_options(command):
-    """--json and --jsonl, for a command that lists things (see `output_of`)."""
-    command = click.option("--jsonl", is_flag=True,
-                           help="Print one JSON object a line instead of text.")(command)
-    return json_option(command)
+    """An option for each format of `archive.output.FORMATS` (--json, --jsonl), for a command
+    that lists things; the command takes `fmt` ("text" or the format's name)."""
+    import functools
 
+    names = list(output.FORMATS)
 
-def output_of(as_json: bool, jsonl: bool) -> str:
-    """The output --json and --jsonl ask for: "text", "json" or "jsonl"."""
-    if as_json and jsonl:
-        raise click.UsageError("--json and --jsonl cannot be used together",
-                               click.get_current_context())
-    return "jsonl" if jsonl else "json" if as_json else "text"
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        chosen = [name for name in names if kwargs.pop(f"as_{name}")]
+        if len(chosen) > 1:
+            raise click.UsageError(" and ".join(f"--{name}" for name in chosen)
+                                   + " cannot be used together", click.get_current_context())
+        return command(*args, fmt=chosen[0] if chosen else "text", **kwargs)
 
-
-def print_rows(rows: list[dict], output: str) -> None:
-    """ROWS as a JSON list (--json) or one JSON object a line (--jsonl)."""
-    if output == "jsonl":
-        for row in rows:
-            click.echo(json.dumps(row, ensure_ascii=False))
-    else:
-        print_json(rows)
+    for name in reversed(names):
+        help_ = (output.FORMATS[name].__doc__ or "").strip().splitlines()[0]
+        wrapper = click.option(f"--{name}", f"as_{name}", is_flag=True, help=help_)(wrapper)
+    return wrapper
 
 
 def print_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    click.echo(output.as_json(data))
 
 
 def use_color() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-
-
-def display_path(path: str) -> str:
-    """PATH relative to the current folder when it lies below it, as grep would print it."""
-    try:
-        return safe(str(Path(path).relative_to(Path.cwd())))
-    except ValueError:
-        return safe(path)
 
 
 @click.group(cls=ArchiveGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -207,6 +216,21 @@ def _log_to_stderr(verbose: int, quiet: bool) -> None:
         logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
+class WorkerLimit(click.Option):
+    """An option whose default is a field of `indexer.workers.Limits`, the one place that holds
+    it: read only when asked for (an index run, its --help), so that no other command imports
+    the workers' modules."""
+
+    def __init__(self, *args, limit: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit = limit
+
+    def get_default(self, ctx: click.Context, call: bool = True):
+        from indexer.workers import Limits
+
+        return getattr(Limits(), self.limit)
+
+
 @main.command()
 @click.argument(
     "paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
@@ -229,10 +253,10 @@ def _log_to_stderr(verbose: int, quiet: bool) -> None:
               help="Write one JSON line per file that failed or lost pages to this file.")
 @click.option("--no-wait", is_flag=True,
               help="If another `archive index` is writing this index, exit instead of waiting.")
-@click.option("--timeout", default=60, show_default=True, type=click.IntRange(min=1),
-              help="Seconds one file may take to read.")
-@click.option("--memory", default=1024, show_default=True, type=click.IntRange(min=64),
-              help="MB of memory one file may take to read.")
+@click.option("--timeout", cls=WorkerLimit, limit="seconds", show_default=True,
+              type=click.IntRange(min=1), help="Seconds one file may take to read.")
+@click.option("--memory", cls=WorkerLimit, limit="memory_mb", show_default=True,
+              type=click.IntRange(min=64), help="MB of memory one file may take to read.")
 @json_option
 @click.pass_obj
 def index(
@@ -290,8 +314,6 @@ def index(
             limits=Limits(seconds=timeout, memory_mb=memory), wait=not no_wait, on_wait=waiting,
             prune=prune,
         )
-    except ArchiveError as exc:
-        raise Failed(str(exc)) from exc
     except Interrupted as exc:
         error("interrupted: the rebuild was given up, and the index is as it was before it"
               if rebuild else str(exc))
@@ -312,46 +334,25 @@ def index(
     for failure in report.failures:
         error(f"{display_path(failure.path)}: {failure.reason}")
     if dry_run:
-        _print_plan(report.plan, as_json, quiet)
+        if as_json:
+            print_json(report.plan.to_dict())
+        else:
+            emit(output.plan(report.plan))
+            if not quiet:
+                emit(output.plan_counts(report.plan), err=True)
         if report.failures:
             sys.exit(Exit.PARTIAL)  # what a run would leave unindexed
         return
     if report_fh:
         with report_fh:
-            for row in report.problems():
-                report_fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+            for line in output.json_lines(report.problems()):
+                report_fh.write(line + "\n")
     if as_json:
         print_json(report.to_dict())
     elif not quiet:
-        say = _summary
-        say(f"{report.added} added, {report.updated} updated, {report.moved} moved, "
-            f"{report.unchanged + report.touched} unchanged, {report.removed} removed, "
-            f"{len(report.failures)} failed: {_plural(report.pages, 'page')} read "
-            f"in {report.seconds:.1f} s into {obj['index_dir']}")
-        if report.files:
-            say(f"  documents by language: {_counts(report.documents_by_lang)}")
-            say(f"  pages by language:     {_counts(report.pages_by_lang)}")
-        if report.vocabulary_rebuilt is not None:
-            say(f"  the vocabulary was missing or damaged: made again from "
-                f"{_plural(report.vocabulary_rebuilt, 'page')}")
-        if report.recatalogued:
-            say(f"  catalog applied again: {_plural(report.recatalogued, 'file')} whose row "
-                "changed (not read again)")
-        if report.skipped_pages:
-            say(f"  unreadable pages skipped: {report.skipped_pages}")
-        for path, pages in report.cut:
-            say(f"  {display_path(path)}: text cut on {_plural(len(pages), 'page')} (too long "
-                "to be slide text)")
-        if report.failing:
-            say(f"  {report.failing} failed earlier and unchanged; `--retry-failed` reads them "
-                "again, `archive files --failed` lists them")
+        emit(output.index_summary(report, obj["index_dir"]), err=True)
     if report.failures or report.failing:
         sys.exit(Exit.PARTIAL)
-
-
-def _summary(line: str) -> None:
-    """What a run did, on stderr (stdout carries what it lists), silenced by -q."""
-    echo(line, err=True)
 
 
 class _ProgressLine:
@@ -380,37 +381,6 @@ class _ProgressLine:
         while len(parts) > 1 and len(", ".join(parts)) > width:
             parts.pop()
         click.echo(f"\r\033[K{', '.join(parts)[:width]}", nl=False, err=True)
-
-
-def _print_plan(plan, as_json: bool, quiet: bool) -> None:
-    if as_json:
-        print_json(plan.to_dict())
-        return
-    for label, files in (("add", plan.add), ("update", plan.update + plan.retry),
-                         ("catalog", plan.recatalog)):
-        for file in files:
-            echo(f"{label}  {display_path(file.path)}")
-    for old, file in plan.move:
-        echo(f"move  {display_path(old)} -> {display_path(file.path)}")
-    for path in plan.remove:
-        echo(f"remove  {display_path(path)}")
-    if not quiet:
-        failing = {file.path for file in plan.failing}
-        unchanged = len(plan.unchanged) + sum(f.path not in failing for f in plan.touch)
-        _summary(
-            f"{len(plan.add)} to add, {len(plan.update) + len(plan.retry)} to update, "
-            f"{len(plan.move)} to move, {len(plan.remove)} to remove, "
-            f"{len(plan.recatalog)} to apply the catalog to, {unchanged} unchanged, "
-            f"{len(plan.failing)} failed earlier"
-        )
-
-
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def _counts(counter) -> str:
-    return ", ".join(f"{key} {n}" for key, n in counter.most_common()) or "-"
 
 
 @main.command()
@@ -443,7 +413,7 @@ def _counts(counter) -> str:
 @click.pass_obj
 def search(
     obj: dict, query: tuple[str, ...], lang: str | None, speaker: str | None, limit: int,
-    offset: int, by_page: bool, collapse: bool, exact: bool, as_json: bool, jsonl: bool,
+    offset: int, by_page: bool, collapse: bool, exact: bool, fmt: str,
 ) -> None:
     """Find the talks and slides that match QUERY, best first.
 
@@ -471,79 +441,22 @@ def search(
       archive search 'speaker:cacka Rotko' --json
       archive search LEAN --pages --limit 20 --offset 20
     """
-    from archive.query import search as search_pages
-    from archive.query import search_talks, suggest
+    from archive.answers import find
 
-    output = output_of(as_json, jsonl)
-    text = " ".join(query)
-    notes: list[str] = []
     with opened(obj) as archive:
-        if by_page:
-            entries, total = search_pages(archive, text, lang=lang, speaker=speaker,
-                                          limit=limit, offset=offset, exact=exact, notes=notes)
-            counted = _plural(total, "matching page")
-        else:
-            grouped = search_talks(archive, text, lang=lang, speaker=speaker, limit=limit,
-                                   offset=offset, exact=exact, collapse=collapse, notes=notes)
-            entries, total = grouped.files, grouped.total_files
-            counted = (f"{_plural(total, 'talk' if collapse else 'file')}, "
-                       f"{_plural(grouped.total_pages, 'page')} match")
-        suggestion = suggest(archive, text) if total < 3 and not exact else None
-    if not obj["quiet"]:
-        for note in notes:
+        found = find(archive, " ".join(query), by_page=by_page, collapse=collapse, lang=lang,
+                     speaker=speaker, limit=limit, offset=offset, exact=exact)
+    quiet = obj["quiet"]
+    if not quiet:
+        for note in found.notes:
             error(note)
-    if output != "text":
-        print_rows([entry.to_dict() for entry in entries], output)
-    else:
-        color = use_color()
-        for entry in entries:
-            if by_page:
-                _print_page(entry, color, about=True)
-            else:
-                _print_talk(entry, color)
-    if not obj["quiet"] and output == "text":
-        shown = (f" (showing {offset + 1}-{offset + len(entries)})"
-                 if entries and (offset or total > len(entries)) else "")
-        echo(f"{counted}{shown}", err=True)
-    if suggestion and not obj["quiet"]:
-        echo(f"Did you mean: {suggestion}", err=True)
-
-
-def _location(hit, color: bool) -> str:
-    location = f"{display_path(hit.path)}:{hit.page}"
-    return click.style(location, fg="magenta") if color else location
-
-
-def _print_page(hit, color: bool, about: bool) -> None:
-    details = " · ".join(x for x in (hit.title, hit.speaker, hit.lang) if x) if about else hit.lang
-    details = safe(details)
-    click.echo(f"{_location(hit, color)}  {details}")
-    click.echo(f"    {_highlight(hit.snippet, color)}")
-
-
-def _print_talk(entry, color: bool) -> None:
-    best = entry.best
-    about = safe(" · ".join(x for x in (best.title, best.speaker, best.doc_lang) if x))
-    head = display_path(best.path)
-    click.echo(f"{click.style(head, bold=True) if color else head}  {about}")
-    for hit in entry.pages:
-        click.echo(f"  {_location(hit, color)}  {_highlight(hit.snippet, color)}")
-    if entry.versions:
-        others = ", ".join(f"{display_path(v.path)} ({v.lang})" for v in entry.versions)
-        echo(f"  also: {others}")
-
-
-def _highlight(snippet, color: bool) -> str:
-    text = safe(snippet.text)
-    if not color:
-        return text
-    out, pos = [], 0
-    for start, end in snippet.matches:
-        out.append(text[pos:start])
-        out.append(click.style(text[start:end], bold=True))
-        pos = end
-    out.append(text[pos:])
-    return "".join(out)
+    color = use_color()
+    human = output.page if by_page else output.talk
+    emit(output.rows(found.entries, fmt, lambda entry: human(entry, color)))
+    if not quiet and fmt == "text":
+        emit(output.search_counts(found), err=True)
+    if found.suggestion and not quiet:
+        echo(f"Did you mean: {found.suggestion}", err=True)
 
 
 @main.command()
@@ -572,7 +485,6 @@ def analyze(obj: dict, text: str | None, lang: str, as_json: bool) -> None:
       archive analyze --lang lt < words.txt
     """
     from archive.analysis import analyze as keys_of
-    from archive.errors import ArchiveError
     from archive.query import query_keys
     from archive.store import Archive
 
@@ -586,27 +498,10 @@ def analyze(obj: dict, text: str | None, lang: str, as_json: bool) -> None:
             for item in keys_of(line, lang):
                 typed = line[item.start : item.end]
                 rows.append((item, query_keys(archive, item.token, typed)))
-            if as_json:
-                click.echo(json.dumps([
-                    {"token": item.token, "start": item.start, "end": item.end,
-                     "index": list(item.keys), "query": asked.to_dict()} for item, asked in rows
-                ], ensure_ascii=False))
-            else:
-                width = max((len(item.token) for item, _ in rows), default=0)
-                for item, asked in rows:
-                    echo(f"{item.token:{width}}  index {'|'.join(item.keys):14} "
-                               f"query {_asked(asked)}")
+            emit((output.word_keys_json if as_json else output.word_keys)(rows))
     finally:
         if archive is not None:
             archive.close()
-
-
-def _asked(asked) -> str:
-    if asked.literal:
-        return "as spelled"
-    parts = [f"{lang} {'|'.join(keys)}" for lang, keys in asked.keys.items()]
-    parts += [f"{lang} folded {'|'.join(keys)}" for lang, keys in asked.folded.items()]
-    return ", ".join(parts) or "as spelled"
 
 
 @main.command()
@@ -630,11 +525,7 @@ def detect(text: str | None, as_json: bool) -> None:
     from indexer.language import page_language
 
     for line in _lines(text):
-        found = page_language(line)
-        if as_json:
-            click.echo(json.dumps(found.to_dict()))
-        else:
-            echo(f"{found.lang or 'none'} {found.confidence:.3f}")
+        emit((output.language_json if as_json else output.language)(page_language(line)))
 
 
 def _lines(text: str | None):
@@ -652,7 +543,8 @@ def _path_and_page(spec: str) -> tuple[str, int | None]:
 
 @contextmanager
 def opened(obj: dict):
-    """The index, open for reading; any ArchiveError becomes a one-line error and exit 1."""
+    """The index, open for reading; an index damaged in a way its files' sizes did not give
+    away is one line and exit 1, as every ArchiveError is (see `reported`)."""
     import pickle  # what Whoosh raises on damaged files, imported by it anyway
     import struct
     import zlib
@@ -668,8 +560,6 @@ def opened(obj: dict):
             yield archive
         finally:
             archive.close()
-    except ArchiveError as exc:
-        raise Failed(str(exc)) from exc
     except (struct.error, zlib.error, pickle.UnpicklingError, EOFError) as exc:
         # A file of the index damaged in a way its size did not give away.
         raise Failed(f"the index at {obj['index_dir']} could not be read "
@@ -690,74 +580,21 @@ def show(obj: dict, spec: str, as_json: bool) -> None:
       archive show corpus/16_Cacka_Rotko_centrs.pdf
       archive show corpus/16_Cacka_Rotko_centrs.pdf:4 --json
     """
+    from archive.answers import stored_file
+
     with opened(obj) as archive:
-        pages = _stored(archive, spec)
-    meta = pages[0].file()
+        found = stored_file(archive, *_path_and_page(spec))
     if as_json:
-        print_json({**meta, "page_texts": [page.to_dict() for page in pages]})
-        return
-    for key, value in meta.items():
-        if value not in (None, "", [], {}):
-            echo(f"{key + ':':20} {_readable(key, value)}")
-    for page in pages:
-        echo(f"\n--- {display_path(page.path)}:{page.page}  [{page.lang}]")
-        echo(page.content)
-
-
-def _stored(archive, spec: str) -> list:
-    """The stored pages SPEC (PATH or PATH:PAGE) names; a one-line error if there are none."""
-    from archive.query import stored_pages
-
-    path, page = _path_and_page(spec)
-    pages = stored_pages(archive, path)
-    if not pages:
-        raise Failed(f"{display_path(path)} is not in the index (`archive files` lists what is)")
-    if page is None:
-        return pages
-    chosen = [p for p in pages if p.page == page]
-    if not chosen:
-        raise Failed(f"{display_path(path)} has {_plural(len(pages), 'page')} in the index "
-                     f"({_ranges([p.page for p in pages])}): there is no page {page}")
-    return chosen
-
-
-def _readable(key: str, value) -> str:
-    """A stored value as a person reads it: names one after another, shares in per cent."""
-    if key == "path":
-        return display_path(value)
-    if isinstance(value, dict):
-        return ", ".join(f"{k} {v:.0%}" if isinstance(v, float) else f"{k} {v}"
-                         for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return "; ".join(map(str, value))
-    return str(value)
-
-
-def _local_time(stamp: str | None) -> str | None:
-    """An ISO 8601 time in UTC as the clock here shows it, to the minute."""
-    if not stamp:
-        return None
-    from datetime import datetime
-
-    return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
-
-
-def _ranges(numbers: list[int]) -> str:
-    """1, 2, 3, 5 -> "pages 1-3, 5"."""
-    runs: list[list[int]] = []
-    for n in sorted(numbers):
-        if runs and n == runs[-1][1] + 1:
-            runs[-1][1] = n
-        else:
-            runs.append([n, n])
-    return "pages " + ", ".join(f"{a}-{b}" if a != b else f"{a}" for a, b in runs)
+        print_json(found.to_dict())
+    else:
+        emit(output.stored(found))
 
 
 @main.command()
 @click.option("--failed", "only_failed", is_flag=True, help="Only the files that failed.")
 @output_options
 @click.pass_obj
-def files(obj: dict, only_failed: bool, as_json: bool, jsonl: bool) -> None:
+def files(obj: dict, only_failed: bool, fmt: str) -> None:
     """List the files the index holds (path, pages, language, speaker, when indexed) and the
     files that failed, with the reason.
 
@@ -773,32 +610,21 @@ def files(obj: dict, only_failed: bool, as_json: bool, jsonl: bool) -> None:
     """
     from archive.query import indexed_files
 
-    output = output_of(as_json, jsonl)
     with opened(obj) as archive:
         entries = indexed_files(archive)
     if only_failed:
         entries = [entry for entry in entries if entry.status == "failed"]
-    if output != "text":
-        print_rows([entry.to_dict() for entry in entries], output)
-        return
-    for entry in entries:
-        if entry.status == "failed":
-            echo(f"{display_path(entry.path)}  failed: {entry.reason}")
-        else:
-            about = " · ".join(x for x in (_plural(entry.pages, "page"), entry.lang,
-                                           entry.speaker, _local_time(entry.indexed)) if x)
-            echo(f"{display_path(entry.path)}  {about}")
-    if not obj["quiet"]:
-        failed = sum(entry.status == "failed" for entry in entries)
-        _summary(f"{_plural(len(entries) - failed, 'file')} indexed, {failed} failed")
+    emit(output.rows(entries, fmt, output.indexed_file))
+    if not obj["quiet"] and fmt == "text":
+        emit(output.files_counts(entries), err=True)
 
 
 @main.command()
 @click.argument("spec", metavar="PATH[:PAGE]")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(min=1))
-@json_option
+@output_options
 @click.pass_obj
-def similar(obj: dict, spec: str, limit: int, as_json: bool) -> None:
+def similar(obj: dict, spec: str, limit: int, fmt: str) -> None:
     """Talks most like the talk at PATH, or like its page PAGE.
 
     The talk's most distinctive words are searched in every other talk; names, acronyms and
@@ -809,18 +635,15 @@ def similar(obj: dict, spec: str, limit: int, as_json: bool) -> None:
       archive similar corpus/01_Lencevicius_LEAN_savivaldybe.pptx
       archive similar corpus/16_Cacka_Rotko_centrs.pdf:4 --json
     """
+    from archive.answers import stored_file
     from archive.query import similar as find_similar
 
     path, page = _path_and_page(spec)
     with opened(obj) as archive:
-        _stored(archive, spec)  # a one-line error for a file or page the index does not hold
+        stored_file(archive, path, page)  # a one-line error for what the index does not hold
         grouped = find_similar(archive, path, page, limit=limit)
-    if as_json:
-        print_json([entry.to_dict() for entry in grouped.files])
-        return
     color = use_color()
-    for entry in grouped.files:
-        _print_talk(entry, color)
+    emit(output.rows(grouped.files, fmt, lambda entry: output.talk(entry, color)))
 
 
 @main.command()
@@ -834,40 +657,15 @@ def inspect(file: Path, as_json: bool) -> None:
     Example:
       archive inspect ~/Downloads/new-talk.pptx
     """
-    from indexer.catalog import load_catalog
-    from indexer.errors import CatalogError, ExtractionError
-    from indexer.pipeline import build_document
+    from indexer.pipeline import read_as_indexed
 
-    path = file.resolve()
-    try:
-        catalog = load_catalog(path.parent).get(path.name)
-    except CatalogError as exc:
-        error(f"{display_path(exc.path)}: {exc.reason}")
-        catalog = None
-    try:
-        doc = build_document(path, catalog)
-    except ExtractionError as exc:
-        raise Failed(f"{display_path(exc.path)}: {exc.reason}") from exc
+    doc = read_as_indexed(file.resolve(),
+                          on_catalog_error=lambda exc: error(f"{display_path(exc.path)}: "
+                                                             f"{exc.reason}"))
     if as_json:
         print_json(doc.to_dict())
-        return
-    speaker = doc.speaker
-    echo(f"{'path:':12} {display_path(doc.path)} ({doc.format}, {_plural(len(doc.pages), 'page')})")
-    echo(f"{'title:':12} {doc.title or '-'}")
-    if speaker:
-        echo(f"{'speaker:':12} {speaker.name} (from {speaker.source}, confidence "
-                   f"{speaker.confidence}; spellings: {'; '.join(speaker.spellings)})")
     else:
-        echo(f"{'speaker:':12} - (metadata author: {doc.author or '-'})")
-    shares = ", ".join(f"{lang} {share:.0%}" for lang, share in doc.languages.items())
-    echo(f"{'language:':12} {doc.lang or 'none'} ({shares or 'no text'})")
-    if doc.skipped_pages:
-        echo(f"{'unreadable:':12} pages {', '.join(map(str, doc.skipped_pages))}")
-    if doc.cut_pages:
-        echo(f"{'text cut:':12} pages {', '.join(map(str, doc.cut_pages))}")
-    for page in doc.pages:
-        echo(f"\n--- page {page.number}  [{page.lang or 'none'}]")
-        echo(page.text)
+        emit(output.document(doc))
 
 
 @main.command()
@@ -896,22 +694,17 @@ def check(obj: dict, as_json: bool) -> None:
         for problem in report.problems:
             error(problem)
         if report.ok:
-            compared = ("checksums compared" if report.checksums else "no checksums on record "
-                        "for this generation yet: the next index run records them")
-            echo(f"{report.index}: sound: {_plural(report.files, 'file')}, "
-                 f"{_plural(report.pages, 'page')}; {compared}")
+            emit(output.check_sound(report))
         else:
-            source = report.rebuild_from or "PATH"
-            echo(f"`archive --index {report.index} index --rebuild {display_path(source)}` "
-                 "builds the index again from the files", err=True)
+            emit(output.check_remedy(report), err=True)
     if not report.ok:
         sys.exit(Exit.ERROR)
 
 
 @main.command()
-@json_option
+@output_options
 @click.pass_obj
-def speakers(obj: dict, as_json: bool) -> None:
+def speakers(obj: dict, fmt: str) -> None:
     """List each speaker once, with every spelling of the name seen, talks and languages.
 
     Spellings that differ in case, diacritics or the Latvian or Lithuanian ending of a name
@@ -928,14 +721,7 @@ def speakers(obj: dict, as_json: bool) -> None:
 
     with opened(obj) as archive:
         people = collect(archive)
-    if as_json:
-        print_json([person.to_dict() for person in people])
-        return
-    for person in people:
-        others = [s for s in person.spellings if s != person.name]
-        langs = ", ".join(f"{lang} {n}" for lang, n in person.languages.items())
-        echo(f"{person.name}  ({_plural(person.talks, 'talk')}: {langs})"
-                   + (f"  also: {'; '.join(others)}" if others else ""))
+    emit(output.rows(people, fmt, output.person))
 
 
 @main.command()
@@ -958,22 +744,8 @@ def stats(obj: dict, as_json: bool) -> None:
         result = collect(archive)
     if as_json:
         print_json(result.to_dict())
-        return
-    echo(f"Index: {obj['index_dir']}")
-    echo(f"Documents: {result.documents}")
-    echo(f"Pages:     {result.pages}")
-    for label, counts in (
-        ("Documents by event", result.documents_by_event),
-        ("Documents by year", result.documents_by_year),
-        ("Documents by language", result.documents_by_lang),
-        ("Documents with pages in", result.documents_with_lang),
-        ("Pages by language", result.pages_by_lang),
-        ("Documents by format", result.documents_by_format),
-        ("Documents by speaker", result.documents_by_speaker),
-    ):
-        echo(f"{label}:")
-        for key, n in counts.items():
-            echo(f"  {n:5d}  {key}")
+    else:
+        emit(output.stats(result, obj["index_dir"]))
 
 
 if __name__ == "__main__":

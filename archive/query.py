@@ -24,7 +24,6 @@ from archive.analysis import (
     LEMMA_MARK,
     folded_key,
     is_literal,
-    lemmas,
     normalize_query,
     search_keys,
     tokens,
@@ -52,6 +51,7 @@ from archive.results import (
 from archive.store import Archive
 from archive.text import fold, name_stem
 from archive.vocabulary import Vocabulary
+from archive.words import lemmas
 
 # Boosts of the three tiers.
 EXACT, INFLECTED, FOLDED = 4.0, 2.0, 1.0

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 from archive import integrity
-from archive.analysis import PageTerms, lemmas, page_terms, tokens
+from archive.analysis import PageTerms, page_terms, tokens
 from archive.engine.index import Index, holds_index
 from archive.engine.schema import SCHEMA_VERSION, STEM_FIELDS
 from archive.errors import ArchiveError, IndexDamaged, IndexNotFound, SchemaMismatch
@@ -28,6 +28,7 @@ from archive.locks import held_elsewhere
 from archive.records import PageRecord
 from archive.vocabulary import FILE as VOCABULARY
 from archive.vocabulary import Vocabulary
+from archive.words import lemmas
 
 META_FILE = "archive.json"
 # Held by an index run (see `indexer.pipeline.run_lock`), inside the folder it writes.

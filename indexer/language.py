@@ -33,13 +33,13 @@ from pathlib import Path
 
 from archive.analysis import FOREIGN_LETTERS, LANGUAGES, LT_ONLY, LV_ONLY, SHARED
 from archive.text import WORD_CACHE, fold
+from archive.words import WORD_PATTERN, lemmas
 from indexer import word_frequencies
 from indexer.model import Page
 
 _URL = re.compile(r"\S+://\S+|www\.\S+|\S+@\S+")
 # A web or e-mail address in a country's domain ("www.rezekne.lv", "info@vilnius.lt").
 _COUNTRY_DOMAIN = re.compile(r"[\w-]\.(lv|lt)\b(?![\w-]|\.\w)", re.IGNORECASE)
-WORD_PATTERN = re.compile(r"[^\W\d_]+")  # a word, as the detector reads one: letters only
 
 FUNCTION_WORDS = {
     "lv": """un ir ar kas par no uz ka lai bet arī vai tas tā to tie tās kā jo pie pēc līdz nav
@@ -192,8 +192,6 @@ def _dictionaries_knowing(word: str) -> tuple[str, ...]:
     """The languages whose dictionary lists WORD (lower-cased). A word with a letter only
     other languages write is not looked for in the language's dictionary: of the dictionaries'
     725k words, 19 have one, typos all ("žurnālas" in the Lithuanian one)."""
-    from archive.analysis import lemmas
-
     letters = set(word)
     return tuple(lang for lang in LANGUAGES
                  if not letters & FOREIGN_LETTERS[lang] and lemmas.is_listed(word, lang))
@@ -279,8 +277,6 @@ def is_linguistic(text: str) -> bool:
 
 def _listed_as_common_word(word: str) -> bool:
     """Whether a dictionary lists WORD as a word, not only as a name ("Mindaugas")."""
-    from archive.analysis import lemmas
-
     return any(lemmas.is_common_word(word, lang) for lang in LANGUAGES)
 
 

@@ -162,6 +162,18 @@ def build_document(path: Path, catalog: CatalogEntry | None = None,
     return apply_catalog(doc, catalog, talk)
 
 
+def read_as_indexed(path: Path, on_catalog_error: Callable[[CatalogError], None]) -> Document:
+    """PATH (resolved) read as an index run reads it, its catalog row applied, without indexing
+    it (`archive inspect`). A catalog that cannot be read is passed to ON_CATALOG_ERROR, and the
+    file read without it, as a run does; a file that cannot be read raises ExtractionError."""
+    try:
+        catalog = load_catalog(path.parent).get(path.name)
+    except CatalogError as exc:
+        on_catalog_error(exc)
+        catalog = None
+    return build_document(path, catalog)
+
+
 def apply_catalog(doc: Document, catalog: CatalogEntry | None, talk: str | None = None) -> Document:
     """DOC, its pages tagged already, with its speaker, title, event and talk as CATALOG (or,
     without one, the file alone) says: what a catalog row changes."""

@@ -3,8 +3,10 @@
 Wikipedia, news and web text). "tu" and "esi" are both Latvian and Lithuanian, but more often
 Latvian; "metu" more often Lithuanian; "aha" and "mhm" are what Latvian subtitles write.
 
-The lists are looked up in tables like the lemma dictionaries' (`archive.analysis.tables`),
-built from wordfreq's on a machine's first run and kept in the same cache folder.
+The lists are looked up in tables like the lemma dictionaries' (`archive.words.tables`),
+built from wordfreq's on a machine's first run and kept in the same cache folder. Only the
+detector reads them, and only a process that has wordfreq: the table is kept by its lists'
+content.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-from archive.analysis import LANGUAGES
-from archive.analysis.tables import BlockDictionary, saved_table, table_path
-from archive.text import fold
+from archive.text import LANGUAGES, fold
+from archive.words import WORD_PATTERN
+from archive.words.tables import BlockDictionary, saved_table, table_path
 
 LIST = "small"
 
@@ -64,8 +66,6 @@ def list_path(lang: str) -> Path:
 def _entries(folded: bool) -> Iterable[tuple[bytes, bytes]]:
     """(word, its Zipf values in LANGUAGES to two decimals) in UTF-8, sorted by word."""
     from wordfreq import get_frequency_dict, get_frequency_list
-
-    from indexer.language import WORD_PATTERN  # (it imports this module)
 
     frequencies: dict[str, list[float]] = {}
     for n, lang in enumerate(LANGUAGES):

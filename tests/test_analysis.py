@@ -10,7 +10,6 @@ from archive.analysis import (
     analyze,
     folded_key,
     index_keys,
-    lemmas,
     page_terms,
     rule_key,
     search_keys,
@@ -20,6 +19,7 @@ from archive.analysis import (
 from archive.query import search
 from archive.store import Archive
 from archive.text import fold
+from archive.words import lemmas
 from indexer.model import Document, Page
 
 
@@ -329,7 +329,7 @@ def test_the_lookup_table_holds_the_dictionary_and_is_read_back(lang, tmp_path, 
         DefaultDictionaryFactory,
     )
 
-    from archive.analysis import lemmas
+    from archive.words import lemmas
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     dictionary = _simplemma_dictionary(lang)
@@ -356,7 +356,7 @@ def test_the_lookup_table_holds_the_dictionary_and_is_read_back(lang, tmp_path, 
        st.text("abcčž", min_size=1, max_size=4))
 @settings(max_examples=200, deadline=None, derandomize=True)
 def test_a_table_knows_which_prefixes_start_its_words(words, prefix):
-    from archive.analysis.tables import BlockDictionary
+    from archive.words.tables import BlockDictionary
 
     encoded = sorted({word.encode() for word in words})
     table = BlockDictionary.of((word, b"") for word in encoded)
@@ -364,7 +364,7 @@ def test_a_table_knows_which_prefixes_start_its_words(words, prefix):
 
 
 def test_a_broken_or_stale_table_is_built_again(tmp_path, monkeypatch):
-    from archive.analysis import lemmas, tables
+    from archive.words import lemmas, tables
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     def answers():
@@ -390,14 +390,15 @@ def test_a_search_looks_words_up_in_the_tables_the_index_names(tmp_path, monkeyp
     import subprocess
     import sys
 
-    from archive.analysis import lemmas
+    from archive.words import lemmas
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     lemmas._load("lv")
     (name,) = (path.name for path in tmp_path.glob("archive/lemmas-lv-*"))
     code = (
         "import sys\n"
-        "from archive.analysis import lemmas, search_keys\n"
+        "from archive.analysis import search_keys\n"
+        "from archive.words import lemmas\n"
         f"lemmas.select({{'lv': {name!r}}})\n"
         "print(lemmas.lookup('iedzīvotāja', 'lv'), search_keys('iedzīvotāja', 'lv')[0])\n"
         "print('simplemma' in sys.modules)\n"
@@ -408,7 +409,7 @@ def test_a_search_looks_words_up_in_the_tables_the_index_names(tmp_path, monkeyp
 
 
 def test_without_the_indexs_tables_a_search_keys_words_by_the_rules(tmp_path, monkeypatch, caplog):
-    from archive.analysis import lemmas
+    from archive.words import lemmas
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(lemmas, "_SELECTED", {"lv": "lemmas-lv-gone.table"})
@@ -424,7 +425,7 @@ def test_without_the_indexs_tables_a_search_keys_words_by_the_rules(tmp_path, mo
 
 
 def test_a_cache_folder_that_cannot_be_written_only_costs_time(tmp_path, monkeypatch):
-    from archive.analysis import lemmas
+    from archive.words import lemmas
 
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
@@ -437,7 +438,7 @@ def test_a_cache_folder_that_cannot_be_written_only_costs_time(tmp_path, monkeyp
 def test_without_a_home_folder_the_table_is_built_and_not_kept(tmp_path, monkeypatch):
     from pathlib import Path
 
-    from archive.analysis import lemmas
+    from archive.words import lemmas
 
     def no_home():
         raise RuntimeError("Could not determine home directory.")
@@ -457,7 +458,7 @@ def test_two_installations_of_one_simplemma_share_a_table(tmp_path, monkeypatch)
 
     from simplemma.strategies.dictionaries import dictionary_factory
 
-    from archive.analysis import lemmas
+    from archive.words import lemmas
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     here = lemmas._saved_path("lv")
@@ -475,7 +476,7 @@ def test_two_installations_of_one_simplemma_share_a_table(tmp_path, monkeypatch)
 @pytest.mark.parametrize("lang", ["lv", "lt"])
 def test_simplemma_s_dictionary_read_a_record_at_a_time_is_its_public_loader_s(
         lang, monkeypatch):
-    from archive.analysis import simplemma_reader
+    from archive.words import simplemma_reader
 
     assert simplemma_reader.enabled()  # the release setup.cfg asks for
     streamed = list(simplemma_reader.entries(lang))

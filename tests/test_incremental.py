@@ -261,7 +261,7 @@ def test_a_run_leaves_the_garbage_collector_as_it_found_it(folder, tmp_path):
 
 def test_what_the_workers_share_is_read_before_they_start():
     code = (
-        "from archive.analysis import lemmas\n"
+        "from archive.words import lemmas\n"
         "from indexer import language, pipeline, word_frequencies\n"
         "with pipeline._data_shared_with_workers(needed=True):\n"
         "    print(language._profiles.cache_info().currsize,"

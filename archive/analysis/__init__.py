@@ -4,7 +4,7 @@ it up by.
 Each word of a page gives two terms: its exact spelling, lower-cased ("pašvaldībām"), and its
 keys in the page's language, shared by the word's inflected forms. One function keys a word on
 both sides, a page's and a query's: the key of its dictionary lemma where the dictionary
-(simplemma's, see `lemmas`) lists the word, else its key by the grammar's rules. A key is a
+(simplemma's, see `archive.words.lemmas`) lists the word, else its key by the grammar's rules. A key is a
 root with a mark of what the word is: a noun's or adjective's lemma ending ("pašvaldīb#a":
 pašvaldība), a verb's "~" ("strād~", "~s" reflexive), an adverb's "+" ("biez+": bieži), a word
 keyed as it is spelled "=" (words of three letters or fewer, and words that do not inflect:
@@ -15,19 +15,18 @@ the keys of the index's spellings that fold to it (`archive.vocabulary`), and ra
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import repeat
 from typing import NamedTuple
 
-from archive.analysis import english, latvian, lemmas, lithuanian
+from archive.analysis import english, latvian, lithuanian
 from archive.analysis.rules import LEMMA_MARK, root_of
 from archive.text import LANGUAGES, LITERAL, WORD_CACHE, fold
+from archive.words import TERM_PATTERN, lemmas
 
 _MODULES = {"lv": latvian, "lt": lithuanian, "en": english}
-WORD = re.compile(r"\w+")
 
 
 class Token(NamedTuple):  # not a dataclass: see archive.results
@@ -38,7 +37,7 @@ class Token(NamedTuple):  # not a dataclass: see archive.results
 
 def tokens(text: str) -> Iterator[Token]:
     """The words of TEXT, lower-cased; TEXT must already be NFC (the indexer's text is)."""
-    for match in WORD.finditer(text):
+    for match in TERM_PATTERN.finditer(text):
         yield Token(match.group().lower(), match.start(), match.end())
 
 
@@ -160,7 +159,7 @@ class PageTerms(NamedTuple):
 
 def page_terms(text: str, lang: str | None) -> PageTerms:
     """The terms of a page of TEXT in LANG (None: no language). Needs the lemma dictionary."""
-    words = [word.lower() for word in WORD.findall(text)]  # `tokens`, without their offsets
+    words = [word.lower() for word in TERM_PATTERN.findall(text)]  # `tokens`, without their offsets
     exact = " ".join(words)
     if lang not in _MODULES:
         return PageTerms(exact, exact, lang)

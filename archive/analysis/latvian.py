@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from archive.analysis import lemmas
 from archive.analysis.rules import (
     LEMMA_MARK,
     Tables,
@@ -28,6 +27,7 @@ from archive.analysis.rules import (
     strip,
 )
 from archive.text import LITERAL, WORD_CACHE, fold
+from archive.words import lemmas
 
 LANG = "lv"
 # An adjective's endings, indefinite and definite, which participles take: "strādājošajām",

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from archive.analysis import lemmas
 from archive.analysis.rules import LEMMA_MARK, Tables, by_length, ends_with_any, marked, strip
 from archive.text import LITERAL, WORD_CACHE, fold
+from archive.words import lemmas
 
 LANG = "lt"
 _PRESENT_ACTIVE = (

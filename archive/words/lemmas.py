@@ -1,7 +1,7 @@
 """Dictionary lemmas: simplemma's Latvian, Lithuanian and English dictionaries (725k words).
 
 A word's lemma is what the dictionary lists for it, lower-cased ("Rīgas" -> "rīga"), looked up
-in tables of our own (`archive.analysis.tables`), built from simplemma's dictionaries on a
+in tables of our own (`archive.words.tables`), built from simplemma's dictionaries on a
 machine's first index run (0.6 s) and kept in the user's cache folder. Indexing and queries
 look words up the same way, so that both key a word alike: an index run builds or opens the
 tables of the installed simplemma and records their names in the index (`loaded`); a search
@@ -14,14 +14,14 @@ from __future__ import annotations
 from functools import cache, lru_cache
 from pathlib import Path
 
-from archive.analysis.tables import (
+from archive.text import WORD_CACHE, fold
+from archive.words.tables import (
     BlockDictionary,
     cache_dir,
     mapped_table,
     saved_table,
     table_path,
 )
-from archive.text import WORD_CACHE, fold
 
 # simplemma is imported only to build a table; looking words up never needs it.
 
@@ -119,7 +119,7 @@ def dictionary(lang: str) -> BlockDictionary:
 
 def _load(lang: str) -> BlockDictionary:
     """LANG's table of words and lemmas: opened in the cache folder, or built and saved there."""
-    from archive.analysis import simplemma_reader  # only an index run reads simplemma
+    from archive.words import simplemma_reader  # only an index run reads simplemma
 
     path, source = _saved_path(lang)
     _LOADED[lang] = path.name if path else None
@@ -173,7 +173,7 @@ def _saved_path(lang: str) -> tuple[Path | None, tuple]:
     import hashlib
     from importlib.metadata import version
 
-    from archive.analysis import simplemma_reader
+    from archive.words import simplemma_reader
 
     content = hashlib.blake2b(simplemma_reader.dictionary_file(lang).read_bytes(), digest_size=16)
     digest = content.hexdigest()
