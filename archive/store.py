@@ -85,7 +85,7 @@ class Archive:
 
     @property
     def dictionaries(self) -> dict[str, str]:
-        """The lemma tables its pages were keyed with (see `archive.analysis.lemmas`)."""
+        """The lemma tables its pages were keyed with (see `archive.words.lemmas`)."""
         return dict(self.meta.get("dictionaries") or {})
 
     @classmethod

@@ -5,11 +5,20 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 
+# Where a piece of a page's text came from (`Page.parts`).
+PART_KINDS = ("body", "table", "notes", "chart", "smartart", "comment", "master", "annotation",
+              "ocr")
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
     number: int  # 1-based page or slide number
     text: str
     lang: str | None = None  # None when there is too little text to tell
+    # The pieces of TEXT by where each came from, in order: (kind, text), kind one of
+    # PART_KINDS, the texts joined by newlines being TEXT. Empty when the extractor does not
+    # tell them apart, or when the text was cut (see indexer.extract.MAX_PAGE_CHARS).
+    parts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

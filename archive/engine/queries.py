@@ -14,6 +14,7 @@ import archive.engine.startup  # noqa: F401  (before Whoosh: see archive.engine.
 from whoosh import query as q
 
 from archive.engine import plain
+from archive.words import TERM_PATTERN  # one term of the `exact` field's analyzer
 
 __all__ = ["parse_query", "q"]
 
@@ -39,7 +40,6 @@ def _parsed(schema, text: str, aliases: dict[str, list[str]]) -> q.Query:
 
 # What the parser reads as an operator when it stands alone between spaces.
 _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE"})
-_WORD = re.compile(r"\w+")  # one term of the `exact` field's analyzer, as typed
 
 
 def _words(text: str) -> q.Query | None:
@@ -49,7 +49,7 @@ def _words(text: str) -> q.Query | None:
     not a letter, a digit or _ in a word)."""
     terms = []
     for typed in re.finditer(r"\S+", text):
-        if typed.group() in _OPERATORS or not _WORD.fullmatch(typed.group()):
+        if typed.group() in _OPERATORS or not TERM_PATTERN.fullmatch(typed.group()):
             return None
         term = q.Term("exact", typed.group().lower())
         term.startchar, term.endchar = typed.span()  # as the parser notes them

@@ -85,7 +85,9 @@ def _bounded(doc: Document) -> Document:
             text = text[: min(MAX_PAGE_CHARS, room)]
             cut.append(page.number)
         room -= len(text)
-        pages.append(page if text == page.text else replace(page, text=text))
+        pages.append(page if text == page.text else
+                     replace(page, text=text, parts=() if len(text) < len(page.text) else
+                             tuple((kind, valid_text(piece)) for kind, piece in page.parts)))
     return replace(doc, pages=tuple(pages), title=valid_text(doc.title),
                    author=valid_text(doc.author), cut_pages=tuple(cut))
 
