@@ -202,7 +202,7 @@ def main(ctx: click.Context, index_dir: Path, verbose: int, quiet: bool) -> None
 
 
 # The commands that read files, whose readers log what they skip (a slide, a damaged page).
-# Only they set up logging unless -v asks: importing it would cost a cold search 10 ms.
+# Only they set up logging unless -v asks: importing it would slow a cold search.
 READING_FILES = ("index", "inspect")
 
 

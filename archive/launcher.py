@@ -3,8 +3,7 @@ over in a tenth of a second.
 
 A cold `archive search` is mostly Python starting and ending. What the command skips of that:
 - the garbage collector while Click and the CLI import (`archive.engine.imports.collector_paused`);
-- the interpreter's tear-down at exit, which frees every module and object one by one (~15 ms
-  after a search): once the output is flushed, and when nothing is left that an exit would run
+- the interpreter's tear-down at exit, which frees every module and object one by one: once the output is flushed, and when nothing is left that an exit would run
   (another thread, an exit handler: an index run's logging, its worker pool), the process ends
   at once, with the same status. Otherwise it ends as usual.
 """

@@ -55,12 +55,13 @@ from archive.words import lemmas
 
 # Boosts of the three tiers.
 EXACT, INFLECTED, FOLDED = 4.0, 2.0, 1.0
-# Whoosh's query parser takes time that grows with the square of a word's length (72 s for a
-# word of 100,000 letters): queries and words are held to lengths no search needs.
+# Whoosh's query parser takes time that grows with the square of a word's length (a pasted
+# blob of letters takes minutes): queries and words are held to lengths no search needs.
 MAX_QUERY_CHARS = 1000
 MAX_WORD_CHARS = 100
 # A prefix, wildcard or range is searched as the words it matches; one that matches more
-# (`a*`) as those on the most pages, with a note. Searching 19,000 words took 4 s at 17k pages.
+# (`a*`) as those on the most pages, with a note: searching every word of a large index as one
+# query takes seconds.
 MAX_PATTERN_WORDS = 250
 # Words a pattern is matched against, at most: what bounds the time it takes to expand.
 MAX_PATTERN_SCAN = 20_000
@@ -234,7 +235,7 @@ class _Expander:
         if field == "path" and isinstance(node, (q.Term, q.PatternQuery)):
             return _paths(self.archive, node.text)
         if isinstance(node, q.Every) and field in (None, "exact"):
-            return q.Every()  # `*`: every page, not every word's pages (4 s at 17k pages)
+            return q.Every()  # `*`: every page, not the pages of every word, one by one
         if isinstance(node, q.MultiTerm) and field in _WORD_FIELDS:
             words = self.expanded(node, _as_typed(node))
             return q.Or([q.Term(field, word, boost=node.boost) for word in words])
@@ -395,9 +396,8 @@ def _filters(archive: Archive, lang: str | None, speaker: str | None) -> q.Query
 
 def _restricted(query: q.Query, filter_: q.Query | None) -> q.Query:
     """QUERY's matches that FILTER_ also matches, scored by QUERY alone. Whoosh's `filter=`
-    would first list every page the filter matches (every Latvian page, for --lang lv: a fifth
-    of a second at 175k pages); Require skips through the filter's postings only to QUERY's
-    matches."""
+    would first list every page the filter matches (every Latvian page, for --lang lv);
+    Require skips through the filter's postings only to QUERY's matches."""
     return query if filter_ is None else q.Require(query, filter_)
 
 
@@ -465,7 +465,7 @@ def _grouped(searcher, scores: dict[int, float], key: str, matched: Matched, cho
     KEY, groups and pages best first, each with its talk's other versions.
 
     Each page's KEY is read from its column, a segment at a time (Whoosh's grouping facet
-    reads it a page at a time: at 175k pages, 16 µs a matching page)."""
+    reads it a page at a time, a seek and a read each)."""
     order: dict[bytes, list[int]] = {}
     if scores:  # an index with nothing committed has no columns
         groups = page_values(searcher, key, scores)
@@ -586,7 +586,7 @@ def similar(archive: Archive, path: str, page: int | None = None, limit: int = 1
 
 def indexed_files(archive: Archive) -> list[IndexedFile]:
     """Every file the index holds or tried to, in path order (see `archive.manifest`)."""
-    from archive import manifest  # not on a search's path: dataclasses cost it 5 ms
+    from archive import manifest  # not on a search's path: it defines dataclasses
 
     records = manifest.load(archive.directory)
     with archive.searcher() as searcher:

@@ -17,7 +17,7 @@ LINE_BREAK = " / "
 _WHITESPACE = re.compile(r"\s+")
 
 
-# Records are NamedTuples: a dataclass costs 1-2 ms to define, at every start of `archive search`.
+# Records are NamedTuples: a dataclass is slow to define, at every start of `archive search`.
 
 
 class Snippet(NamedTuple):

@@ -6,7 +6,7 @@ from functools import lru_cache
 LANGUAGES = ("lv", "lt", "en")  # the languages the archive tells apart and analyses
 
 # Entries kept by each per-word cache (folding, keys, lemmas, language evidence): enough for the
-# words that recur, and a bound on memory however large the archive grows (about 5 MB a cache).
+# words that recur, and a bound on memory however large the archive grows.
 WORD_CACHE = 20_000
 
 # The mark of a key that is a word as it is spelled, with no ending taken off: a short word, or

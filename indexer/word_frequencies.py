@@ -55,8 +55,8 @@ def _table(folded: bool) -> BlockDictionary:
 
 
 def list_path(lang: str) -> Path:
-    """wordfreq's file of LANG's list, found without importing wordfreq (0.1 s: it imports
-    langcodes and regex), which only building a table needs."""
+    """wordfreq's file of LANG's list, found without importing wordfreq (it imports langcodes
+    and regex), which only building a table needs."""
     from importlib.util import find_spec
 
     (package,) = find_spec("wordfreq").submodule_search_locations

@@ -1,6 +1,6 @@
 """English keys: the Snowball English (Porter2) stemmer, from PyStemmer (Snowball's own C
-build: 2 ms to import where the pure-Python snowballstemmer takes 33, loading its thirty
-languages, which a cold search would pay for every word typed without diacritics)."""
+build, quick to import, where the pure-Python snowballstemmer loads its thirty languages,
+which a cold search would pay for every word typed without diacritics)."""
 
 from __future__ import annotations
 

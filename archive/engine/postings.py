@@ -1,8 +1,8 @@
 """Every page a query of words matches, scored, reading postings a block at a time.
 
 Search groups pages into talks, so it needs every match scored: nothing can be skipped. Whoosh's
-matchers walk postings one page at a time through a tree of Python objects, 25-35 µs a matching
-page at 175k pages: a common word ("viņiem", 39k pages) costs a second. For the queries people
+matchers walk postings one page at a time through a tree of Python objects: a common word of
+a large archive costs a second. For the queries people
 type most (words: terms joined by OR and AND, restricted by --lang or --speaker), this reads
 each term's postings a block at a time and computes Whoosh's BM25F scores in one loop. The
 scores are Whoosh's own up to the order in which a page's term scores are added; pages rank as

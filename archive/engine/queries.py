@@ -44,7 +44,7 @@ _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE"})
 
 def _words(text: str) -> q.Query | None:
     """The query the parser makes of TEXT when TEXT is words alone, the most common query,
-    made without it (its import and set-up are ~5 ms of a cold search); None for anything else
+    made without it (its import and set-up are a cold search's to pay); None for anything else
     (an operator, a field, quotes, a wildcard, a group, a range, a boost: any character that is
     not a letter, a digit or _ in a word)."""
     terms = []

@@ -38,10 +38,9 @@ from archive.engine.schema import AnalysedText
 from archive.errors import ArchiveError
 
 # The writer is the one serial stage of an index run, so it skips two costs searching does not
-# need: zlib on postings blocks (a fifth of its time, for an index about 60% larger; warm search
-# at 17.5k pages was within this machine's noise of the compressed index's: p50 36 against
-# 31 ms, p95 67 against 61, five alternating runs), and a lookup of each posting's document
-# length to note the shortest and longest in each block (a sixth), which only bound scores for
+# need: zlib on postings blocks (for an index larger on disk; warm search stays within the
+# machine's noise of the compressed index's), and a lookup of each posting's document length
+# to note the shortest and longest in each block, which only bound scores for
 # Whoosh's optimized search (with none noted the bound is looser, and results the same).
 CODEC = W3Codec(compression=0)
 CODEC.length_stats = False
@@ -62,8 +61,7 @@ def merge_tiers(writer, segments: list) -> list:
     segment (a Whoosh merge function). A merged page costs about twice what writing it did, so
     pages are merged once per power of MERGE_FACTOR the index grows, and the index keeps few
     segments (each costs every search a little). Whoosh's default merged most of the index
-    again and again for batches of a few thousand pages: 528k pages rewritten to write 175k,
-    against 132k with this (by a count of its rule, batch by batch)."""
+    again and again for batches of a few thousand pages."""
     tiers = defaultdict(list)
     for segment in segments:
         if segment.doc_count():  # a segment whose pages were all removed just goes
@@ -81,7 +79,7 @@ def merge_tiers(writer, segments: list) -> list:
 class _MergedSegment(SegmentReader):
     """A segment being merged. Whoosh's writer copies each page's length in every field from
     it, and Whoosh reads each with a seek and a read, after checking on disk whether the field
-    keeps lengths at all: at 17.5k pages, 420k reads, half the time of copying the pages. Here
+    keeps lengths at all: a read for each page and field. Here
     each field's lengths are read in one piece, when first asked for."""
 
     def __init__(self, *args, **kwargs):
@@ -103,11 +101,11 @@ class TermPool(PostingPool):
     """Whoosh's pool of new postings, kept by term as they come instead of in one list to sort.
 
     A page's postings arrive in page order, so each term's postings are in order already, and
-    a flush sorts the terms instead of every posting (at 17.7k pages, sorting the pool and
-    Whoosh's size estimate for each posting were a sixth of the writer's time). Each term keeps
-    its postings' pages, weights and values in three columns, not a tuple a posting (the
-    writer's memory for 2.4k bench pages: 24 MB instead of 53; the values of a term found once
-    at a position are one object, see `AnalysedText.postings`). Past the writer's memory limit
+    a flush sorts the terms instead of every posting (sorting the pool and Whoosh's size
+    estimate for each posting were much of the writer's time). Each term keeps its postings'
+    pages, weights and values in three columns, not a tuple a posting (less than half the
+    writer's memory; the values of a term found once at a position are one object, see
+    `AnalysedText.postings`). Past the writer's memory limit
     it spills sorted runs to disk as Whoosh's pool does."""
 
     def __init__(self, tempstore, segment, limitmb):
@@ -242,7 +240,7 @@ class MergingWriter(SegmentWriter):
         segment, its lengths, columns and stored fields, as the next pages here; the pages' new
         numbers by their old (None when none was deleted). The stored fields are copied as they
         are stored, pickled and compressed, where Whoosh unpickles, decompresses, pickles and
-        compresses them again (at 17.7k pages, a fifth of a merge)."""
+        compresses them again."""
         perdoc, schema = self.perdocwriter, self.schema
         docmap = {} if reader.has_deletions() else None
         scored = [(name, schema[name]) for name in schema.names() if schema[name].scorable]

@@ -1,14 +1,14 @@
 """Whoosh, imported without the modules it loads at start-up and the archive never uses.
 
 A cold `archive search` is mostly start-up. Whoosh's first import pulls in urllib.request (for a
-download helper; it brings http.client and email, ~50 ms), the `cached_property` package (which
-imports asyncio, ~30 ms), an English morphology table (~17 ms, for a query type the archive
-does not use), its English stemmer and phonetic code (~1 ms, for analyzers the archive does
-not use), and `random`, `tempfile`, `queue` and `html` (for writing, for its multiprocess
-writer and for HTML highlights; ~2 ms). They are replaced by stand-ins while Whoosh imports (see
-`archive.engine.imports`): they load on first use; `cached_property` is the standard library's, and
-`md5`, which Whoosh hashes terms with, is taken from Python's own `_md5` rather than from
-`hashlib`, which loads OpenSSL for it (~2 ms; the same digests).
+download helper; it brings http.client and email), the `cached_property` package (which
+imports asyncio), an English morphology table (for a query type the archive does not use), its
+English stemmer and phonetic code (for analyzers the archive does not use), and `random`,
+`tempfile`, `queue` and `html` (for writing, for its multiprocess writer and for HTML
+highlights). They are replaced by stand-ins while Whoosh imports (see `archive.engine.imports`):
+they load on first use; `cached_property` is the standard library's, and `md5`, which Whoosh
+hashes terms with, is taken from Python's own `_md5` rather than from `hashlib`, which loads
+OpenSSL for it (the same digests). What each costs: the README's "Figures behind the code".
 
 Every module of the archive that imports Whoosh imports this one first (`import
 archive.engine.startup`), which does the above once.

@@ -2,11 +2,11 @@
 
 A word's lemma is what the dictionary lists for it, lower-cased ("Rīgas" -> "rīga"), looked up
 in tables of our own (`archive.words.tables`), built from simplemma's dictionaries on a
-machine's first index run (0.6 s) and kept in the user's cache folder. Indexing and queries
+machine's first index run and kept in the user's cache folder. Indexing and queries
 look words up the same way, so that both key a word alike: an index run builds or opens the
 tables of the installed simplemma and records their names in the index (`loaded`); a search
-opens the tables the index names (`select`), mapped, which costs it 1-2 ms, and never imports
-simplemma (50 ms).
+opens the tables the index names (`select`), mapped, which costs it little, and never imports
+simplemma, which costs it much.
 """
 
 from __future__ import annotations

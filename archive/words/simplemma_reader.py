@@ -1,5 +1,5 @@
 """simplemma's dictionaries read a record at a time, through its private front-code reader,
-where its public loader makes a dict of every entry first (100 MB for the three languages).
+where its public loader makes a dict of every entry first.
 
 The private names are used only in the simplemma release they were written and tested against
 (TESTED; setup.cfg asks for it), and `ARCHIVE_PLAIN_SIMPLEMMA=1` turns them off: the public

@@ -77,9 +77,9 @@ class BlockDictionary(Mapping):
     """A table of words and their values (word -> lemma for a simplemma dictionary) as two byte
     strings, its words and their values, one per line, in blocks of BLOCK_WORDS words, with the
     first word of each block and where each block starts. A word is found with a bisection and
-    a `bytes.find` in its block: 2-3 µs, where simplemma's compact dictionaries decode the
-    front-coded entries of a block one by one in Python (9.5 µs); its default ones, a dict of
-    1.45M byte strings, take 97 MB, where these take 21 MB on disk, mapped and shared."""
+    a `bytes.find` in its block, where simplemma's compact dictionaries decode the front-coded
+    entries of a block one by one in Python; its default ones, a dict of every entry, take
+    several times the memory of these, which are mapped from disk and shared."""
 
     __slots__ = (
         "_count",
@@ -161,7 +161,7 @@ class BlockDictionary(Mapping):
 
 
 # A search looks a few words up: bisecting the mapped first words costs less than reading them
-# all (7 ms for the three dictionaries). An index run looks up thousands: after this many, the
+# all. An index run looks up thousands: after this many, the
 # first words are read into a list, where a lookup's bisection is half as fast again.
 _EAGER_AFTER = 256
 
