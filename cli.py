@@ -425,7 +425,8 @@ def search(
     QUERY uses Whoosh syntax: words (all must match), "a phrase", OR, NOT, AND, (groups),
     wild* cards, and field:value for title, speaker, lang, format, event, place, year and path
     (speaker:kucas, format:pdf, event:anyksciai, year:2018, year:[2017 TO 2019]). Matching
-    ignores case.
+    ignores case. A wildcard or range matching more than 250 words is searched as the 250 on
+    the most pages, and says so; a query holds at most 1,000 characters, a word 100.
 
     Each talk is shown once, best first: its title, speaker and language, then its best pages
     as path:page with a snippet, the matched words in bold, and its other versions. --pages

@@ -275,3 +275,12 @@ def test_shell_completion_script_is_available():
                                                "PATH": "/usr/bin:/bin"},
                                 capture_output=True, text=True, check=True)
         assert "_ARCHIVE_COMPLETE" in result.stdout
+
+
+def test_search_help_states_the_query_limits_in_force():
+    import archive.query as query
+
+    said = " ".join(CliRunner().invoke(main, ["search", "--help"]).stdout.split())
+    assert f"more than {query.MAX_PATTERN_WORDS} words is searched as the " \
+           f"{query.MAX_PATTERN_WORDS} on the most pages" in said
+    assert f"at most {query.MAX_QUERY_CHARS:,} characters, a word {query.MAX_WORD_CHARS}" in said
