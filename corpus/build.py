@@ -1,4 +1,4 @@
-"""Render corpus/source/*.json into the corpus's PPTX and PDF files and write catalog.csv.
+"""Render corpus/source/*.json into the corpus's PPTX, PDF and ODP files and write catalog.csv.
 
 The output is committed, so using the archive never needs this script. To run it you need
 python-pptx, fpdf2 and the DejaVu Sans fonts (Debian: fonts-dejavu-core):
@@ -6,7 +6,8 @@ python-pptx, fpdf2 and the DejaVu Sans fonts (Debian: fonts-dejavu-core):
     pip install python-pptx fpdf2 && python corpus/build.py
 
 Each deck's text is in its JSON file (see source/BRIEF.md for the format); which file is a PPTX
-and which a PDF, and what metadata each carries, is set in FILES below. Some files carry
+and which a PDF or an ODP (written as OpenDocument XML here, no LibreOffice needed), and what
+metadata each carries, is set in FILES below. Some files carry
 unhelpful metadata on purpose (author "User", no title), as real conference files do.
 """
 
@@ -63,6 +64,9 @@ FILES = {
     "08_Tamulevicius_tikroji_savivalda": (
         "pdf", "User", "", None,
         "Īstā pašpārvalde – kad iedzīvotāji darbojas paši?", "Tautvydas Tamulevičius"),
+    "08_Tamulevicius_tikroji_savivalda_EN": (
+        "odp", "Tautvydas Tamulevičius", None, None,
+        "Īstā pašpārvalde – kad iedzīvotāji darbojas paši? EN", "Tautvydas Tamulevičius"),
     "11_Ardisauskas_savivaldybes_ivaizdis": (
         "pptx", "Mindaugas Ardišauskas", None, None,
         "Pašvaldības tēla radīšana – sociālie tīkli: mēra profils, pašvaldības vai tās "
@@ -240,12 +244,156 @@ def build_pdf(deck: dict, out: Path, author: str, title: str | None, label: str 
     pdf.output(str(out))
 
 
+# ----------------------------------------------------------------------------------- ODP
+ODF = {
+    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+    "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
+    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    "draw": "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0",
+    "fo": "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0",
+    "svg": "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0",
+    "presentation": "urn:oasis:names:tc:opendocument:xmlns:presentation:1.0",
+    "meta": "urn:oasis:names:tc:opendocument:xmlns:meta:1.0",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "manifest": "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0",
+}
+ODP_MIMETYPE = "application/vnd.oasis.opendocument.presentation"
+ODP_STYLES = """<office:automatic-styles>
+ <style:page-layout style:name="PM1"><style:page-layout-properties fo:page-width="25.4cm"
+  fo:page-height="19.05cm" style:print-orientation="landscape"/></style:page-layout>
+ <style:style style:name="dp1" style:family="drawing-page"/>
+ <style:style style:name="gr1" style:family="graphic"><style:graphic-properties draw:stroke="none"
+  draw:fill="none" draw:textarea-vertical-align="top" fo:padding="0.1cm"/></style:style>
+ <style:style style:name="gr2" style:family="graphic"><style:graphic-properties draw:stroke="solid"
+  svg:stroke-color="#2f5597" draw:fill="solid" draw:fill-color="#dae3f3"
+  draw:textarea-vertical-align="top" fo:padding="0.2cm"/></style:style>
+ <style:style style:name="gr3" style:family="graphic"><style:graphic-properties draw:stroke="solid"
+  svg:stroke-color="#000000" draw:fill="none"/></style:style>
+ <style:style style:name="ce1" style:family="table-cell"><style:graphic-properties draw:fill="none"/>
+  <style:paragraph-properties fo:border="0.03cm solid #2f5597"/></style:style>
+ <style:style style:name="P1" style:family="paragraph"><style:text-properties fo:font-size="24pt"
+  fo:font-weight="bold" style:font-name="DejaVu Sans"/></style:style>
+ <style:style style:name="P2" style:family="paragraph"><style:paragraph-properties
+  fo:margin-bottom="0.2cm"/><style:text-properties fo:font-size="16pt" style:font-name="DejaVu Sans"/></style:style>
+ <style:style style:name="P3" style:family="paragraph"><style:text-properties fo:font-size="12pt"
+  style:font-name="DejaVu Sans"/></style:style>
+ <style:style style:name="P4" style:family="paragraph"><style:text-properties fo:font-size="15pt"
+  fo:font-weight="bold" style:font-name="DejaVu Sans"/></style:style>
+</office:automatic-styles>"""
+
+
+def build_odp(deck: dict, out: Path, author: str, title: str | None, label: str | None) -> None:
+    """An ODP of DECK, as LibreOffice Impress lays one out: a draw:page per slide, titles and
+    outlines in presentation frames, tables as table:table, boxes as nested draw:g groups,
+    notes in presentation:notes."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def paragraphs(lines, style="P2") -> str:
+        return "".join(f'<text:p text:style-name="{style}">{escape(line)}</text:p>' for line in lines)
+
+    def frame(kind: str | None, y: float, h: float, body: str, x: float = 1.3, w: float = 22.8) -> str:
+        role = f' presentation:class="{kind}"' if kind else ""
+        return (f'<draw:frame draw:style-name="gr1"{role} svg:x="{x}cm" svg:y="{y}cm" '
+                f'svg:width="{w}cm" svg:height="{h}cm"><draw:text-box>{body}</draw:text-box>'
+                "</draw:frame>")
+
+    def notes(text: str | None) -> str:
+        if not text:
+            return ""
+        return ('<presentation:notes><draw:page-thumbnail presentation:class="page" svg:x="3cm" '
+                'svg:y="2cm" svg:width="14cm" svg:height="10.5cm"/>'
+                + frame("notes", 13.5, 12, paragraphs([text]), x=2, w=17) + "</presentation:notes>")
+
+    def page(n: int, name: str, shapes: str, spoken: str | None = None) -> str:
+        return (f'<draw:page draw:name="page{n}" draw:style-name="dp1" '
+                f'draw:master-page-name="Default">{shapes}{notes(spoken)}</draw:page>')
+
+    def heading(text: str, y: float = 0.8) -> str:
+        return frame("title", y, 3, paragraphs([text], "P1"))
+
+    pages = [page(1, "title", heading(deck["title"], 4) + frame(
+        "subtitle", 9, 6, paragraphs(title_lines(deck, label), "P2")))]
+    for n, spec in enumerate(deck["slides"], start=2):
+        shapes = heading(spec["title"])
+        if "bullets" in spec:
+            items = "".join(f"<text:list-item>{paragraphs([b])}</text:list-item>"
+                            for b in spec["bullets"])
+            shapes += frame("outline", 4, 14, f"<text:list>{items}</text:list>")
+        elif "paragraphs" in spec:
+            shapes += frame(None, 4, 14, paragraphs(spec["paragraphs"]))
+        elif "table" in spec:
+            rows = spec["table"]
+            columns = f'<table:table-column table:number-columns-repeated="{len(rows[0])}"/>'
+            cells = ["".join(f'<table:table-cell table:style-name="ce1">{paragraphs([c], "P3")}'
+                             "</table:table-cell>" for c in row) for row in rows]
+            body = (f"<table:table>{columns}"
+                    + "".join(f"<table:table-row>{row}</table:table-row>" for row in cells)
+                    + "</table:table>")
+            shapes += ('<draw:frame svg:x="1.3cm" svg:y="4.6cm" svg:width="22.8cm" '
+                       f'svg:height="{len(rows) * 1.6}cm">{body}</draw:frame>')
+        else:
+            boxes = spec["boxes"]
+            width = (22.8 - 0.5 * (len(boxes) - 1)) / len(boxes)
+            inner = ""
+            for i, box in enumerate(boxes):
+                x = 1.3 + i * (width + 0.5)
+                inner += (f'<draw:g><draw:custom-shape draw:style-name="gr2" svg:x="{x:.2f}cm" '
+                          f'svg:y="4.2cm" svg:width="{width:.2f}cm" svg:height="13cm">'
+                          f'{paragraphs([box["heading"]], "P4")}<draw:enhanced-geometry '
+                          'draw:type="round-rectangle"/></draw:custom-shape>'
+                          + frame(None, 6.4, 10.5, paragraphs([box["text"]], "P3"),
+                                  x=round(x + 0.2, 2), w=round(width - 0.4, 2)) + "</draw:g>")
+            shapes += f"<draw:g>{inner}</draw:g>"
+        pages.append(page(n, spec["title"], shapes, spec.get("notes")))
+    pages.append(page(len(pages) + 1, "closing", heading(deck["closing"]["title"], 5)
+                      + frame("subtitle", 9, 5, paragraphs(deck["closing"]["lines"]))))
+
+    declarations = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in ODF.items()
+                            if prefix != "manifest")
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {declarations} '
+               f'office:version="1.3">{ODP_STYLES}<office:body><office:presentation>'
+               + "".join(pages) + "</office:presentation></office:body></office:document-content>")
+    styles = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-styles {declarations} '
+              'office:version="1.3"><office:automatic-styles><style:page-layout style:name="PM1">'
+              '<style:page-layout-properties fo:page-width="25.4cm" fo:page-height="19.05cm" '
+              'style:print-orientation="landscape"/></style:page-layout></office:automatic-styles>'
+              '<office:master-styles><style:master-page style:name="Default" '
+              'style:page-layout-name="PM1"/></office:master-styles></office:document-styles>')
+    made = MADE.strftime("%Y-%m-%dT%H:%M:%S")
+    shown = title if title is not None else deck["title"]
+    meta = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-meta {declarations} '
+            f'office:version="1.3"><office:meta><meta:generator>archive corpus/build.py'
+            f'</meta:generator>{f"<dc:title>{escape(shown)}</dc:title>" if shown else ""}'
+            f"<meta:initial-creator>{escape(author)}</meta:initial-creator>"
+            f"<dc:creator>{escape(author)}</dc:creator><meta:creation-date>{made}"
+            f"</meta:creation-date><dc:date>{made}</dc:date><dc:language>{deck['lang']}"
+            "</dc:language></office:meta></office:document-meta>")
+    entries = "".join(f'<manifest:file-entry manifest:full-path="{name}" manifest:media-type="{kind}"/>'
+                      for name, kind in (("/", ODP_MIMETYPE), ("content.xml", "text/xml"),
+                                         ("styles.xml", "text/xml"), ("meta.xml", "text/xml")))
+    manifest = (f'<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                f'xmlns:manifest="{ODF["manifest"]}" manifest:version="1.3">{entries}'
+                "</manifest:manifest>")
+    stamp = MADE.timetuple()[:6]
+    with zipfile.ZipFile(out, "w") as package:
+        # ODF: "mimetype" first and stored, so that its type shows in the file's first bytes.
+        package.writestr(zipfile.ZipInfo("mimetype", stamp), ODP_MIMETYPE, zipfile.ZIP_STORED)
+        for name, data in (("content.xml", content), ("styles.xml", styles), ("meta.xml", meta),
+                           ("META-INF/manifest.xml", manifest)):
+            package.writestr(zipfile.ZipInfo(name, stamp), data, zipfile.ZIP_DEFLATED)
+
+
+BUILDERS = {"pptx": build_pptx, "pdf": build_pdf, "odp": build_odp}
+
+
 def main() -> int:
     rows = []
     for stem, (fmt, author, title, label, published, speaker) in FILES.items():
         deck = json.loads((SOURCE / f"{stem}.json").read_text(encoding="utf-8"))
         out = HERE / f"{stem}.{fmt}"
-        (build_pptx if fmt == "pptx" else build_pdf)(deck, out, author, title, label)
+        BUILDERS[fmt](deck, out, author, title, label)
         rows.append([out.name, deck["item"], published, speaker, deck["lang"], EVENT, DATE, PLACE])
         print(out.name, file=sys.stderr)
     with (HERE / "catalog.csv").open("w", newline="", encoding="utf-8") as fh:

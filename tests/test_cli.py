@@ -33,11 +33,11 @@ def files_of(hits):
 def test_index_corpus_then_stats(tmp_path):
     result = run("index", CORPUS, index=tmp_path / "idx")
     assert result.exit_code == 0, result.stderr
-    assert result.stderr.startswith("14 added, 0 updated, 0 moved, 0 unchanged, 0 removed, 0 failed")
+    assert result.stderr.startswith("15 added, 0 updated, 0 moved, 0 unchanged, 0 removed, 0 failed")
     stats = json.loads(run("stats", "--json", index=tmp_path / "idx").stdout)
-    assert stats["documents"] == 14
-    assert stats["documents_by_lang"] == {"lt": 9, "lv": 4, "en": 1}
-    assert stats["documents_by_format"] == {"pdf": 7, "pptx": 7}
+    assert stats["documents"] == 15
+    assert stats["documents_by_lang"] == {"lt": 9, "lv": 4, "en": 2}
+    assert stats["documents_by_format"] == {"pdf": 7, "pptx": 7, "odp": 1}
     assert stats["pages"] == sum(stats["pages_by_lang"].values())
     assert len(stats["documents_by_speaker"]) == 13
 
@@ -107,7 +107,7 @@ def test_no_match_is_not_an_error(corpus_index):
 
 def test_index_from_environment_variable(corpus_index):
     result = CliRunner(env={"ARCHIVE_INDEX": str(corpus_index)}).invoke(main, ["stats", "--json"])
-    assert json.loads(result.stdout)["documents"] == 14
+    assert json.loads(result.stdout)["documents"] == 15
 
 
 def test_broken_files_are_reported_one_line_each_and_the_rest_indexed(tmp_path):

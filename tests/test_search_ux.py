@@ -95,7 +95,7 @@ def test_fields_in_the_query(corpus_index, query, expected, monkeypatch):
 def test_every_corpus_talk_was_given_at_its_event_and_place(corpus_index):
     every = json.loads(run(corpus_index, "search", "event:anyksciai", "--no-collapse", "--limit",
                            "100", "--json").stdout)
-    assert len(every) == 14
+    assert len(every) == 15
 
 
 @pytest.mark.parametrize("query, items", [
@@ -247,8 +247,8 @@ def test_inspect_reads_without_indexing(tmp_path):
 
 def test_stats_count_events_and_years(corpus_index):
     stats = json.loads(run(corpus_index, "stats", "--json").stdout)
-    assert stats["documents_by_year"] == {"2018": 14}
-    assert list(stats["documents_by_event"].values()) == [14]
+    assert stats["documents_by_year"] == {"2018": 15}
+    assert list(stats["documents_by_event"].values()) == [15]
 
 
 def test_bold_only_on_a_terminal_without_no_color(corpus_index, monkeypatch):

@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from indexer.errors import ExtractionError
-from indexer.model import Document
+from indexer.model import Document, Page
 
 # suffix -> (format name, module that reads it); modules are imported only when needed
 EXTRACTORS = {
@@ -27,21 +27,25 @@ EXTRACTORS = {
     ".ppsm": ("pptx", "indexer.extract.pptx"),
     ".potx": ("pptx", "indexer.extract.pptx"),  # template
     ".potm": ("pptx", "indexer.extract.pptx"),
+    ".odp": ("odp", "indexer.extract.odp"),  # OpenDocument (LibreOffice Impress)
+    ".otp": ("odp", "indexer.extract.odp"),  # its template
+    ".ppt": ("ppt", "indexer.extract.ppt"),  # PowerPoint 97-2003, through LibreOffice
+    ".pps": ("ppt", "indexer.extract.ppt"),
+    ".pot": ("ppt", "indexer.extract.ppt"),
 }
 # Presentations in formats the archive cannot read: found in a folder, they are reported.
 UNSUPPORTED = {
-    ".ppt": "legacy PowerPoint (.ppt)",
-    ".pps": "legacy PowerPoint (.pps)",
-    ".pot": "legacy PowerPoint (.pot)",
-    ".odp": "OpenDocument presentation (.odp)",
     ".key": "Keynote (.key)",
 }
 
+# What a file's first bytes say it is: (signature, kind, name); a kind is a format of
+# EXTRACTORS. A ZIP package is a PPTX unless its first member says it is an ODP (below).
 _SIGNATURES = (
     (b"%PDF-", "pdf", "a PDF"),
     (b"PK\x03\x04", "pptx", "a ZIP package"),
-    (b"\xd0\xcf\x11\xe0", "ole", "a legacy Office file"),
+    (b"\xd0\xcf\x11\xe0", "ppt", "a legacy Office file"),
 )
+_ODP = ("odp", "an OpenDocument presentation")
 
 
 def is_supported(path: Path) -> bool:
@@ -126,9 +130,41 @@ def _check_content(path: Path, fmt: str) -> None:
         ),
         None,
     )
+    if found is not None and found[0] == "pptx" and _opendocument_presentation(head):
+        found = _ODP
+    if fmt == "odp" and found is not None and found[0] == "pptx":
+        return  # an ODP whose mimetype is not its first member: the extractor looks inside
     if found is None or found[0] != fmt:
         what = found[1] if found else "not a known format"
-        raise ExtractionError(path, f"not a {fmt.upper()} file (content is {what})")
+        article = "an" if fmt[0] in "aeio" else "a"
+        raise ExtractionError(path, f"not {article} {fmt.upper()} file (content is {what})")
+
+
+def _opendocument_presentation(head: bytes) -> bool:
+    """Whether the ZIP package that starts with HEAD is an OpenDocument presentation (or its
+    template): ODF puts a member "mimetype" first, stored uncompressed, that says so."""
+    name_length = int.from_bytes(head[26:28], "little")
+    extra_length = int.from_bytes(head[28:30], "little")
+    if head[30:30 + name_length] != b"mimetype" or head[8:10] != b"\0\0":
+        return False
+    start = 30 + name_length + extra_length
+    return head[start:start + 64].startswith(b"application/vnd.oasis.opendocument.presentation")
+
+
+def build_page(number: int, parts) -> Page:
+    """Page NUMBER of PARTS, (kind, text) pieces in order (kinds of `PART_KINDS`): each text
+    cleaned (`clean_text`), empty ones left out, neighbours of one kind joined; the page's text
+    is theirs joined by newlines."""
+    pieces: list[tuple[str, str]] = []
+    for kind, text in parts:
+        text = clean_text(text)
+        if not text:
+            continue
+        if pieces and pieces[-1][0] == kind:
+            pieces[-1] = (kind, f"{pieces[-1][1]}\n{text}")
+        else:
+            pieces.append((kind, text))
+    return Page(number, "\n".join(text for _, text in pieces), parts=tuple(pieces))
 
 
 def one_line(exc: BaseException) -> str:
