@@ -18,9 +18,10 @@ The package is opened here, not with python-pptx's `Presentation`, which reads e
 it (images included) and parses every XML part (layouts, masters, themes) before the first
 slide; and the slide is walked element by element, where python-pptx's shape objects find each
 shape's placeholder with an XPath query. Only the parts a slide refers to are read, each once:
-a bench slide took 0.66 ms through `Presentation` and its shapes, and takes 0.20 ms here. A
-chart, diagram, comment, layout or master part that cannot be read costs its piece (a
-warning), not the slide.
+a bench slide took 0.66 ms through `Presentation` and its shapes, and takes 0.20 ms here; a
+layout or master of placeholders alone (most are) is known by its CRC-32 and size once a worker
+has read it. A chart, diagram, comment, layout or master part that cannot be read costs
+its piece (a warning), not the slide.
 """
 
 from __future__ import annotations
@@ -111,14 +112,16 @@ def page_parts_of(pieces) -> tuple[tuple[str, str], ...]:
     one kind made one part: their texts joined by newlines are the page's text."""
     merged: list[list] = []
     for kind, text in pieces:
-        text = clean_text(text)
-        if not text:
+        if not text or text.isspace():
             continue
         if merged and merged[-1][0] == kind:
             merged[-1][1].append(text)
         else:
             merged.append([kind, [text]])
-    return tuple((kind, "\n".join(texts)) for kind, texts in merged)
+    # clean_text works line by line, dropping empty lines: a run cleaned whole is its pieces
+    # cleaned one by one
+    cleaned = ((kind, clean_text("\n".join(texts))) for kind, texts in merged)
+    return tuple((kind, text) for kind, text in cleaned if text)
 
 
 def _check_sizes(path: Path, package: zipfile.ZipFile) -> None:
@@ -284,13 +287,24 @@ class _Parts:
     def _template(self, part: str, number: int) -> tuple[tuple[str, ...], bool]:
         """A layout's or master's texts (its shapes but placeholders) and whether it shows
         its master's shapes."""
-        root = self.xml(part)
+        info = self.package.getinfo(part)
+        key = (info.CRC, info.file_size)
+        if key in _BARE_TEMPLATES:
+            return (), _BARE_TEMPLATES[key]
+        data = self.package.read(part)
+        root = etree.fromstring(data, _PLAIN)  # most hold placeholders alone: looked at so
+        shows = root.get("showMasterSp") != "0"
         tree = root.find(_SHAPE_TREE)
-        shapes = [shape for shape in _shapes(tree) if _placeholder(shape) is None] if (
-            tree is not None) else []
+        if tree is None or all(_placeholder(shape) is not None for shape in _shapes(tree)):
+            if len(_BARE_TEMPLATES) >= 1000:
+                _BARE_TEMPLATES.clear()
+            _BARE_TEMPLATES[key] = shows
+            return (), shows
+        tree = parse_xml(data).find(_SHAPE_TREE)
+        shapes = [shape for shape in _shapes(tree) if _placeholder(shape) is None]
         texts = tuple(text for _, text in _shape_pieces(shapes, self._graphics(part, number))
                       if text.strip())
-        return texts, root.get("showMasterSp") != "0"
+        return texts, shows
 
     def core_properties(self) -> tuple[str | None, str | None]:
         for core in self.related("", CORE).values():
@@ -303,6 +317,11 @@ class _Parts:
                     _text_or_none(root.findtext(qn("dc:creator"))))
         return None, None
 
+
+# Layouts and masters with nothing but placeholders, by their CRC-32 and size in the package
+# -> whether they show their master's shapes: the decks of a folder mostly share a template,
+# whose parts a worker then reads once, not once a file.
+_BARE_TEMPLATES: dict[tuple[int, int], bool] = {}
 
 _SLIDE_NAME = re.compile(r"^ppt/slides/slide(\d+)\.xml$")
 
