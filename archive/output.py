@@ -232,7 +232,9 @@ def stored(found) -> Lines:
 
 
 def document(doc) -> Lines:
-    """A file read as indexing would read it (`inspect`)."""
+    """A file read as indexing would read it (`inspect`): each page's text under the kinds of
+    its parts (`[body]`, `[notes]`, `[chart]`, ...; see indexer.model.PART_KINDS) when the
+    extractor tells them apart."""
     speaker = doc.speaker
     yield safe(f"{'path:':12} {display_path(doc.path)} ({doc.format}, "
                f"{plural(len(doc.pages), 'page')})")
@@ -250,7 +252,12 @@ def document(doc) -> Lines:
         yield safe(f"{'text cut:':12} pages {', '.join(map(str, doc.cut_pages))}")
     for each in doc.pages:
         yield safe(f"\n--- page {each.number}  [{each.lang or 'none'}]")
-        yield safe(each.text)
+        if each.parts:  # where each piece came from: "[chart]" above a chart's text
+            for kind, text in each.parts:
+                yield safe(f"[{kind}]")
+                yield safe(text)
+        else:
+            yield safe(each.text)
 
 
 # ---------------------------------------------------------------------------- stats, check

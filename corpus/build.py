@@ -104,7 +104,8 @@ def build_pptx(deck: dict, out: Path, author: str, title: str | None, label: str
     fill_frame(first.placeholders[1].text_frame, title_lines(deck, label), Pt(20))
 
     for spec in deck["slides"]:
-        kind = next(k for k in ("bullets", "paragraphs", "table", "boxes") if k in spec)
+        kind = next(k for k in ("bullets", "paragraphs", "table", "boxes", "chart", "smartart")
+                    if k in spec)
         layout = prs.slide_layouts[1 if kind == "bullets" else 5]
         slide = prs.slides.add_slide(layout)
         slide.shapes.title.text = spec["title"]
@@ -127,6 +128,10 @@ def build_pptx(deck: dict, out: Path, author: str, title: str | None, label: str
                     cell.text = value
                     for paragraph in cell.text_frame.paragraphs:
                         paragraph.font.size = Pt(12)
+        elif kind == "chart":
+            add_chart(slide, spec["chart"], left, top, width, height)
+        elif kind == "smartart":
+            add_smartart(slide, spec["smartart"], left, top, width, height)
         else:
             # Each box is a group (frame + heading + text) inside one group: nested groups, as
             # real decks built from SmartArt or copied diagrams have.
@@ -158,6 +163,160 @@ def build_pptx(deck: dict, out: Path, author: str, title: str | None, label: str
     core.created = core.modified = MADE.replace(tzinfo=None)
     core.revision = 1
     prs.save(str(out))
+
+
+def add_chart(slide, spec: dict, left, top, width, height) -> None:
+    """A clustered column chart: its title, axis titles, categories and series."""
+    from pptx.chart.data import CategoryChartData
+    from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+
+    data = CategoryChartData()
+    data.categories = spec["categories"]
+    for series in spec["series"]:
+        data.add_series(series["name"], series["values"])
+    chart = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, left, top, width, height,
+                                   data).chart
+    chart.has_title = True
+    chart.chart_title.text_frame.text = spec["title"]
+    chart.has_legend = True
+    chart.legend.position, chart.legend.include_in_layout = XL_LEGEND_POSITION.BOTTOM, False
+    for axis, key in ((chart.category_axis, "category_axis"), (chart.value_axis, "value_axis")):
+        axis.has_title = True
+        axis.axis_title.text_frame.text = spec[key]
+
+
+# SmartArt, which python-pptx does not write: the diagram's data (its nodes and their
+# connections), references to PowerPoint's built-in basic process layout, style and colours,
+# and the drawing PowerPoint keeps of it (what viewers without SmartArt's layout engine show).
+_DGM = "http://schemas.openxmlformats.org/drawingml/2006/diagram"
+_NS = (f'xmlns:dgm="{_DGM}" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+       'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
+_DSP = "http://schemas.microsoft.com/office/drawing/2008/diagram"
+_OFFICEART = "urn:microsoft.com/office/officeart/2005/8"
+_DIAGRAM_PARTS = (  # (part, content type, relationship type, XML)
+    ("layout", "diagramLayout", "diagramLayout",
+     (f'<dgm:layoutDef {_NS} uniqueId="{_OFFICEART}/layout/process1"><dgm:title val=""/>'
+     '<dgm:desc val=""/><dgm:catLst><dgm:cat type="process" pri="1000"/></dgm:catLst>'
+     '<dgm:layoutNode name="Name0"/></dgm:layoutDef>')),
+    ("quickStyle", "diagramStyle", "diagramQuickStyle",
+     (f'<dgm:styleDef {_NS} uniqueId="{_OFFICEART}/quickstyle/simple1"><dgm:title val=""/>'
+     '<dgm:desc val=""/><dgm:catLst><dgm:cat type="simple" pri="10100"/></dgm:catLst>'
+     '</dgm:styleDef>')),
+    ("colors", "diagramColors", "diagramColors",
+     (f'<dgm:colorsDef {_NS} uniqueId="{_OFFICEART}/colors/accent1_2"><dgm:title val=""/>'
+     '<dgm:desc val=""/><dgm:catLst><dgm:cat type="accent1" pri="11200"/></dgm:catLst>'
+     '</dgm:colorsDef>')),
+)
+
+
+def _escaped(text: str) -> str:
+    from xml.sax.saxutils import escape
+
+    return escape(text)
+
+
+def _diagram_data(nodes: list[dict], drawing_rid: str) -> str:
+    """The data model of a process: each node of NODES a step, its children below it."""
+    points = [('<dgm:pt modelId="{00000000-0000-4000-8000-000000000000}" type="doc">'
+              '<dgm:prSet loTypeId="urn:microsoft.com/office/officeart/2005/8/layout/process1" '
+              'qsTypeId="urn:microsoft.com/office/officeart/2005/8/quickstyle/simple1" '
+              'csTypeId="urn:microsoft.com/office/officeart/2005/8/colors/accent1_2"/>'
+              '<dgm:spPr/><dgm:t><a:bodyPr/><a:lstStyle/><a:p><a:endParaRPr lang="lt-LT"/>'
+              '</a:p></dgm:t></dgm:pt>')]
+    connections = []
+    serial = iter(range(1, 10_000))
+
+    def key() -> str:
+        return f"{{00000000-0000-4000-8000-{next(serial):012d}}}"
+
+    def add(parent: str, order: int, text: str) -> str:
+        node, par, sib = key(), key(), key()
+        points.append(f'<dgm:pt modelId="{node}"><dgm:prSet phldrT="[Text]"/><dgm:spPr/><dgm:t>'
+                      f'<a:bodyPr/><a:lstStyle/><a:p><a:r><a:rPr lang="lt-LT"/>'
+                      f'<a:t>{_escaped(text)}</a:t></a:r></a:p></dgm:t></dgm:pt>')
+        for point, kind in ((par, "parTrans"), (sib, "sibTrans")):
+            points.append(f'<dgm:pt modelId="{point}" type="{kind}" cxnId="{{c{node[1:]}"><dgm:prSet/>'
+                          '<dgm:spPr/><dgm:t><a:bodyPr/><a:lstStyle/><a:p><a:endParaRPr '
+                          'lang="lt-LT"/></a:p></dgm:t></dgm:pt>')
+        connections.append(f'<dgm:cxn modelId="{{c{node[1:]}" srcId="{parent}" destId="{node}" '
+                           f'srcOrd="{order}" destOrd="0" parTransId="{par}" sibTransId="{sib}"/>')
+        return node
+
+    for n, step in enumerate(nodes):
+        node = add("{00000000-0000-4000-8000-000000000000}", n, step["text"])
+        for m, child in enumerate(step.get("children", ())):
+            add(node, m, child)
+    return (f'<dgm:dataModel {_NS}><dgm:ptLst>{"".join(points)}</dgm:ptLst>'
+            f'<dgm:cxnLst>{"".join(connections)}</dgm:cxnLst><dgm:bg/><dgm:whole/>'
+            '<dgm:extLst><a:ext uri="http://schemas.microsoft.com/office/drawing/2008/diagram">'
+            f'<dsp:dataModelExt xmlns:dsp="{_DSP}" relId="{drawing_rid}" minVer="'
+            'http://schemas.openxmlformats.org/drawingml/2006/diagram"/></a:ext></dgm:extLst>'
+            '</dgm:dataModel>')
+
+
+def _diagram_drawing(nodes: list[dict], width: int, height: int) -> str:
+    """The shapes PowerPoint would draw: a box a step, left to right, its children as bullets."""
+    gap = width // (len(nodes) * 6)
+    box = (width - gap * (len(nodes) - 1)) // len(nodes)
+    shapes = []
+    for n, step in enumerate(nodes):
+        lines = [(f'<a:p><a:r><a:rPr lang="lt-LT" sz="1400" b="1"/>'
+                  f'<a:t>{_escaped(step["text"])}</a:t></a:r></a:p>')]
+        lines += [f'<a:p><a:pPr marL="171450" indent="-171450"><a:buChar char="•"/></a:pPr>'
+                  f'<a:r><a:rPr lang="lt-LT" sz="1100"/><a:t>{_escaped(child)}</a:t></a:r></a:p>'
+                  for child in step.get("children", ())]
+        shapes.append(
+            f'<dsp:sp modelId="{{d{n:07d}-0000-4000-8000-000000000000}}"><dsp:nvSpPr>'
+            f'<dsp:cNvPr id="0" name=""/><dsp:cNvSpPr/></dsp:nvSpPr><dsp:spPr><a:xfrm>'
+            f'<a:off x="{n * (box + gap)}" y="0"/><a:ext cx="{box}" cy="{height}"/></a:xfrm>'
+            '<a:prstGeom prst="roundRect"><a:avLst/></a:prstGeom><a:solidFill><a:schemeClr '
+            'val="accent1"/></a:solidFill></dsp:spPr><dsp:style><a:lnRef idx="2"><a:scrgbClr '
+            'r="0" g="0" b="0"/></a:lnRef><a:fillRef idx="1"><a:scrgbClr r="0" g="0" b="0"/>'
+            '</a:fillRef><a:effectRef idx="0"><a:scrgbClr r="0" g="0" b="0"/></a:effectRef>'
+            '<a:fontRef idx="minor"><a:schemeClr val="lt1"/></a:fontRef></dsp:style><dsp:txBody>'
+            f'<a:bodyPr anchor="t"/><a:lstStyle/>{"".join(lines)}</dsp:txBody></dsp:sp>')
+    return (f'<dsp:drawing xmlns:dsp="{_DSP}" xmlns:dgm="{_DGM}" '
+            'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+            f'<dsp:spTree><dsp:nvGrpSpPr><dsp:cNvPr id="0" name=""/><dsp:cNvGrpSpPr/>'
+            f'</dsp:nvGrpSpPr><dsp:grpSpPr/>{"".join(shapes)}</dsp:spTree></dsp:drawing>')
+
+
+def add_smartart(slide, nodes: list[dict], left, top, width, height) -> None:
+    """A SmartArt basic process on SLIDE: its parts made and related to the slide as PowerPoint
+    relates them, and the graphic frame that shows it."""
+    from pptx.opc.package import Part
+    from pptx.opc.packuri import PackURI
+    from pptx.oxml import parse_xml
+
+    office = "application/vnd.openxmlformats-officedocument.drawingml."
+    relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+    package, n = slide.part.package, 1
+    while any(str(part.partname) == f"/ppt/diagrams/data{n}.xml" for part in package.iter_parts()):
+        n += 1
+
+    def relate(name: str, content_type: str, kind: str, xml: str) -> str:
+        part = Part(PackURI(f"/ppt/diagrams/{name}{n}.xml"), content_type, package,
+                    xml.encode("utf-8"))
+        return slide.part.relate_to(part, kind)
+
+    drawing = relate("drawing", "application/vnd.ms-office.drawingml.diagramDrawing+xml",
+                     "http://schemas.microsoft.com/office/2007/relationships/diagramDrawing",
+                     _diagram_drawing(nodes, width, height))
+    ids = {"dm": relate("data", office + "diagramData+xml", relationships + "diagramData",
+                        _diagram_data(nodes, drawing))}
+    for name, content_type, kind, xml in _DIAGRAM_PARTS:
+        ids[name] = relate(name, office + content_type + "+xml", relationships + kind, xml)
+    shape_id = max(int(e.get("id")) for e in slide.shapes._spTree.iter(
+        "{http://schemas.openxmlformats.org/presentationml/2006/main}cNvPr")) + 1
+    frame = parse_xml(
+        '<p:graphicFrame xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" '
+        f'{_NS}><p:nvGraphicFramePr><p:cNvPr id="{shape_id}" name="Diagram {shape_id - 1}"/>'
+        '<p:cNvGraphicFramePr/><p:nvPr/></p:nvGraphicFramePr><p:xfrm>'
+        f'<a:off x="{left}" y="{top}"/><a:ext cx="{width}" cy="{height}"/></p:xfrm><a:graphic>'
+        f'<a:graphicData uri="{_DGM}"><dgm:relIds r:dm="{ids["dm"]}" r:lo="{ids["layout"]}" '
+        f'r:qs="{ids["quickStyle"]}" r:cs="{ids["colors"]}"/></a:graphicData></a:graphic>'
+        '</p:graphicFrame>')
+    slide.shapes._spTree.append(frame)
 
 
 def fill_frame(frame, lines: list[str], size) -> None:

@@ -58,12 +58,14 @@ def make_pptx(path: Path, slides: list[dict], author: str | None = None,
     return path
 
 
-def rewrite_zip(source: Path, target: Path, change) -> Path:
+def rewrite_zip(source: Path, target: Path, change, add: dict[str, bytes] | None = None) -> Path:
     """A copy of the package SOURCE where CHANGE(name, data) gives each member's new data
-    (None drops it)."""
+    (None drops it), and the members ADD (name -> data) are added."""
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
         for item in old.infolist():
             data = change(item.filename, old.read(item))
             if data is not None:
                 new.writestr(item.filename, data)
+        for name, data in (add or {}).items():
+            new.writestr(name, data)
     return target

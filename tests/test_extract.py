@@ -255,8 +255,20 @@ def _python_pptx_texts(path):
             elif getattr(shape, "has_table", False) and shape.has_table:
                 yield from (cell.text for row in shape.table.rows for cell in row.cells
                             if not cell.is_spanned)
+            elif getattr(shape, "has_chart", False) and shape.has_chart:
+                yield from chart_texts(shape.chart)
             elif shape.has_text_frame:
                 yield shape.text_frame.text
+
+    def chart_texts(chart):
+        yield chart.chart_title.text_frame.text if chart.has_title else ""
+        for axis in ("category_axis", "value_axis"):
+            try:
+                yield getattr(chart, axis).axis_title.text_frame.text
+            except ValueError:  # a chart without axes (a pie)
+                pass
+        yield "\n".join(chart.plots[0].categories)
+        yield from (series.name for plot in chart.plots for series in plot.series)
 
     texts = []
     for slide in Presentation(str(path)).slides:
@@ -303,8 +315,13 @@ def test_pptx_text_is_what_python_pptx_shapes_give(tmp_path):
     assert texts == _python_pptx_texts(path)
     assert texts[0] == "Paldies" and texts[2] == "tikai kaste"
     assert "rinda\npēc pārnesuma" in texts[1] and texts[1].count("apvienota") == 1
-    for deck in sorted(CORPUS.glob("*.pptx")):
-        assert [page.text for page in extract(deck).pages] == _python_pptx_texts(deck), deck
+    for deck in sorted(CORPUS.glob("*.pptx")):  # python-pptx does not read SmartArt
+        assert [_without(page, "smartart") for page in extract(deck).pages] == (
+            _python_pptx_texts(deck)), deck
+
+
+def _without(page, kind):
+    return "\n".join(text for each, text in page.parts if each != kind)
 
 
 def test_pptx_reads_slides_without_parsing_the_other_parts(tmp_path):
