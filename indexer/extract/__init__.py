@@ -155,12 +155,22 @@ def build_page(number: int, parts) -> Page:
     """Page NUMBER of PARTS, (kind, text) pieces in order (kinds of `PART_KINDS`): each text
     cleaned (`clean_text`), empty ones left out, neighbours of one kind joined; the page's text
     is theirs joined by newlines."""
-    pieces: list[tuple[str, str]] = []
+    runs: list[tuple[str, list[str]]] = []
     for kind, text in parts:
-        text = clean_text(text)
+        if not text or text.isspace():
+            continue
+        if runs and runs[-1][0] == kind:
+            runs[-1][1].append(text)
+        else:
+            runs.append((kind, [text]))
+    # clean_text works line by line, dropping empty lines: a run cleaned whole is its pieces
+    # cleaned one by one, at one call a run
+    pieces: list[tuple[str, str]] = []
+    for kind, texts in runs:
+        text = clean_text("\n".join(texts))
         if not text:
             continue
-        if pieces and pieces[-1][0] == kind:
+        if pieces and pieces[-1][0] == kind:  # what stood between them cleaned to nothing
             pieces[-1] = (kind, f"{pieces[-1][1]}\n{text}")
         else:
             pieces.append((kind, text))

@@ -38,7 +38,7 @@ from pptx.oxml import parse_xml
 from pptx.oxml.ns import qn
 
 from indexer.errors import ExtractionError
-from indexer.extract import MAX_DOCUMENT_CHARS, clean_text, one_line
+from indexer.extract import MAX_DOCUMENT_CHARS, build_page, one_line
 from indexer.model import Document, Page
 
 logger = logging.getLogger(__name__)
@@ -100,29 +100,12 @@ def extract(path: Path) -> Document:
                 logger.warning("%s: slide %d skipped: %s", path, number, one_line(exc))
                 skipped.append(number)
                 pieces = []
-            page_parts = page_parts_of(pieces)
-            parts.chars += sum(len(text) for _, text in page_parts)
-            pages.append(Page(number, "\n".join(text for _, text in page_parts), parts=page_parts))
+            page = build_page(number, pieces)
+            parts.chars += len(page.text)
+            pages.append(page)
         title, author = parts.core_properties()
     return Document(path=str(path), format="pptx", title=title, author=author,
                     pages=tuple(pages), skipped_pages=tuple(skipped))
-
-
-def page_parts_of(pieces) -> tuple[tuple[str, str], ...]:
-    """(kind, text) PIECES cleaned (see `clean_text`), the empty ones dropped and each run of
-    one kind made one part: their texts joined by newlines are the page's text."""
-    merged: list[list] = []
-    for kind, text in pieces:
-        if not text or text.isspace():
-            continue
-        if merged and merged[-1][0] == kind:
-            merged[-1][1].append(text)
-        else:
-            merged.append([kind, [text]])
-    # clean_text works line by line, dropping empty lines: a run cleaned whole is its pieces
-    # cleaned one by one
-    cleaned = ((kind, clean_text("\n".join(texts))) for kind, texts in merged)
-    return tuple((kind, text) for kind, text in cleaned if text)
 
 
 def _check_sizes(path: Path, package: zipfile.ZipFile) -> None:
