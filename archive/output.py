@@ -250,6 +250,9 @@ def document(doc) -> Lines:
         yield safe(f"{'unreadable:':12} pages {', '.join(map(str, doc.skipped_pages))}")
     if doc.cut_pages:
         yield safe(f"{'text cut:':12} pages {', '.join(map(str, doc.cut_pages))}")
+    if doc.picture_pages:
+        yield (f"{'pictures:':12} pages {', '.join(map(str, doc.picture_pages))}: pictures but "
+               "(nearly) no text (pictures of text are not read)")
     for each in doc.pages:
         yield safe(f"\n--- page {each.number}  [{each.lang or 'none'}]")
         if each.parts:  # where each piece came from: "[chart]" above a chart's text
@@ -335,6 +338,9 @@ def index_summary(report, index_dir) -> Lines:
                "changed (not read again)")
     if report.skipped_pages:
         yield f"  unreadable pages skipped: {report.skipped_pages}"
+    if report.picture_pages:
+        yield (f"  pictures but (nearly) no text on {plural(report.picture_pages, 'page')}: "
+               "pictures of text are not read (`archive inspect FILE` names them)")
     for path, pages in report.cut:
         yield safe(f"  {display_path(path)}: text cut on {plural(len(pages), 'page')} (too long "
                    "to be slide text)")

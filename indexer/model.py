@@ -47,6 +47,8 @@ class Document:
     talk: str = ""  # shared by the versions of one talk; see `indexer.pipeline.talk_key`
     skipped_pages: tuple[int, ...] = ()  # pages that could not be read; the rest were
     cut_pages: tuple[int, ...] = ()  # pages whose text was cut (see indexer.extract.MAX_PAGE_CHARS)
+    # pages with (nearly) no text that show pictures: maybe pictures of text, which are not read
+    picture_pages: tuple[int, ...] = ()
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -85,6 +85,7 @@ class IndexReport:
     skipped_pages: int = 0  # unreadable pages inside files that were indexed
     partial: list[tuple[str, tuple[int, ...]]] = field(default_factory=list)  # (path, pages)
     cut: list[tuple[str, tuple[int, ...]]] = field(default_factory=list)  # (path, pages cut)
+    picture_pages: int = 0  # pages of (nearly) no text that show pictures (see Document)
     failing: int = 0  # failed in an earlier run, unchanged since, not read again
     recatalogued: int = 0  # kept as they were, their changed catalog row applied
     ignored: list[str] = field(default_factory=list)  # named, but not presentations
@@ -125,6 +126,7 @@ class IndexReport:
             "documents_by_lang": dict(self.documents_by_lang),
             "skipped_pages": self.skipped_pages,
             "cut_pages": sum(len(pages) for _, pages in self.cut),
+            "picture_pages": self.picture_pages,
             "failing": self.failing,
             "recatalogued": self.recatalogued,
             "ignored": list(self.ignored),
@@ -619,6 +621,7 @@ def _write(writer, outcome: Outcome, records: dict[str, FileRecord], report: Ind
         report.partial.append((doc.path, doc.skipped_pages))
     if doc.cut_pages:
         report.cut.append((doc.path, doc.cut_pages))
+    report.picture_pages += len(doc.picture_pages)
     report.documents_by_lang[doc.lang or "none"] += 1
     report.pages_by_lang.update(page.lang or "none" for page in doc.pages)
 

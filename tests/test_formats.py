@@ -481,3 +481,54 @@ def test_ppt_is_indexed_by_the_workers(tmp_path):
     assert report.failures == []
     hits, _ = search(Archive.open(tmp_path / "idx"), "lyderiai", limit=None)
     assert [(Path(hit.path).name, hit.format) for hit in hits] == [("vecs.ppt", "ppt")]
+
+
+# ----------------------------------------------------------------------- pictures of text
+def picture(path: Path) -> Path:
+    """A small PNG: what a screenshot of a slide or a scanned handout stands for here."""
+    from PIL import Image
+
+    Image.new("RGB", (120, 40), "white").save(path)
+    return path
+
+
+def test_pages_of_pictures_without_text_are_named_in_each_format(tmp_path):
+    from fpdf import FPDF
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    folder = tmp_path / "talks"
+    folder.mkdir()
+    png = picture(tmp_path / "scan.png")
+    deck = Presentation()
+    deck.slides.add_slide(deck.slide_layouts[6]).shapes.add_picture(str(png), Inches(1), Inches(1))
+    with_text = deck.slides.add_slide(deck.slide_layouts[5])
+    with_text.shapes.title.text = "Pašvaldību sadarbība ar uzņēmējiem"
+    with_text.shapes.add_picture(str(png), Inches(1), Inches(3))
+    deck.slides.add_slide(deck.slide_layouts[6])  # empty, no picture: nothing to read
+    deck.save(folder / "ekrāns.pptx")
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.image(str(png), x=10, y=10, w=60)
+    pdf.add_page()
+    pdf.add_font("DejaVu", fname=str(FONT))
+    pdf.set_font("DejaVu", size=14)
+    pdf.cell(text="Savivaldybių bendradarbiavimas su verslu")
+    pdf.output(str(folder / "skenēts.pdf"))
+    make_odp(folder / "bilde.odp", [
+        ('<draw:frame><draw:image xlink:href="Pictures/a.png" '
+         'xmlns:xlink="http://www.w3.org/1999/xlink"/></draw:frame>'),
+        frame(p("Teksts bez attēla un ar pietiekami daudz vārdu")),
+    ])
+    assert [extract(folder / name).picture_pages
+            for name in ("ekrāns.pptx", "skenēts.pdf", "bilde.odp")] == [(1,), (1,), (1,)]
+    result = CliRunner().invoke(main, ["--index", str(tmp_path / "idx"), "index", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert ("  pictures but (nearly) no text on 3 pages: pictures of text are not read "
+            "(`archive inspect FILE` names them)\n") in result.stderr
+    inspected = CliRunner().invoke(main, ["inspect", str(folder / "ekrāns.pptx")])
+    assert ("\npictures:    pages 1: pictures but (nearly) no text (pictures of text are not "
+            "read)\n") in inspected.stdout
+    report = CliRunner().invoke(main, ["-q", "--index", str(tmp_path / "idx2"), "index",
+                                       "--json", str(folder)])
+    assert json.loads(report.stdout)["picture_pages"] == 3

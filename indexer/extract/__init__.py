@@ -77,6 +77,13 @@ def extract(path: Path) -> Document:
 # a dump or an attack, and a document of more than the second is cut there too.
 MAX_PAGE_CHARS = 100_000
 MAX_DOCUMENT_CHARS = 5_000_000
+# A page with fewer characters of text than this that shows a picture may be a picture of text
+# (a scanned handout, a slide that is one screenshot): such pages are named in `picture_pages`.
+NEARLY_EMPTY_CHARS = 20
+
+
+def nearly_empty(page: Page) -> bool:
+    return len(page.text.strip()) < NEARLY_EMPTY_CHARS
 
 
 def _bounded(doc: Document) -> Document:

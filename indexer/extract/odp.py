@@ -20,7 +20,7 @@ from pathlib import Path
 from lxml import etree
 
 from indexer.errors import ExtractionError
-from indexer.extract import build_page, one_line
+from indexer.extract import build_page, nearly_empty, one_line
 
 # The same limits against ZIP bombs as a PPTX's.
 from indexer.extract.pptx import MAX_PACKAGE_BYTES, MAX_PART_BYTES
@@ -85,7 +85,7 @@ def extract(path: Path) -> Document:
     presentation = content.find(f"{_q('office:body')}/{_q('office:presentation')}")
     if presentation is None:
         raise ExtractionError(path, "cannot read ODP: content.xml holds no presentation")
-    pages, skipped = [], []
+    pages, skipped, pictures = [], [], []  # pictures: slides of (nearly) no text with an image
     for number, page in enumerate(presentation.iterchildren(_PAGE), start=1):
         try:
             parts = page_parts(page)
@@ -96,10 +96,13 @@ def extract(path: Path) -> Document:
             skipped.append(number)
             parts = []
         pages.append(build_page(number, parts))
+        if nearly_empty(pages[-1]) and next(page.iter(_IMAGE), None) is not None:
+            pictures.append(number)
     if not pages:
         raise ExtractionError(path, "ODP has no slides")
     return Document(path=str(path), format="odp", title=title, author=author,
-                    pages=tuple(pages), skipped_pages=tuple(skipped))
+                    pages=tuple(pages), skipped_pages=tuple(skipped),
+                    picture_pages=tuple(pictures))
 
 
 def _check_package(path: Path, package: zipfile.ZipFile) -> None:

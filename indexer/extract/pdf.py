@@ -16,7 +16,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from indexer.errors import ExtractionError
-from indexer.extract import build_page, one_line, pypdf_patches
+from indexer.extract import build_page, nearly_empty, one_line, pypdf_patches
 from indexer.model import Document, Page
 
 logger = logging.getLogger(__name__)
@@ -33,6 +33,7 @@ def extract(path: Path) -> Document:
         meta = {}
     pages: list[Page] = []
     skipped: list[int] = []
+    pictures: list[int] = []  # pages of (nearly) no text that show an image
     with pypdf_patches.applied():
         for number, page in enumerate(reader.pages, start=1):
             try:
@@ -46,6 +47,8 @@ def extract(path: Path) -> Document:
             parts = [("body", join_letter_spaced(text))]
             parts += [("annotation", drawn) for drawn in _annotation_texts(path, page, number)]
             pages.append(build_page(number, parts))
+            if nearly_empty(pages[-1]) and _shows_images(page):
+                pictures.append(number)
     if not pages:
         raise ExtractionError(path, "PDF has no pages")
     return Document(
@@ -55,7 +58,23 @@ def extract(path: Path) -> Document:
         author=_meta_text(meta, "/Author"),
         pages=tuple(pages),
         skipped_pages=tuple(skipped),
+        picture_pages=tuple(pictures),
     )
+
+
+def _shows_images(page, depth: int = 2) -> bool:
+    """Whether PAGE (or a form it draws, DEPTH forms deep) holds an image: its resources'
+    XObjects, without decoding any (pypdf's `page.images` parses the content for inline ones)."""
+    try:
+        objects = (page.get("/Resources") or {}).get("/XObject") or {}
+        for value in objects.values():
+            value = value.get_object()
+            kind = value.get("/Subtype")
+            if kind == "/Image" or (kind == "/Form" and depth and _shows_images(value, depth - 1)):
+                return True
+    except Exception:  # noqa: BLE001 - a broken resource dictionary: no picture known
+        return False
+    return False
 
 
 def _meta_text(meta, key: str) -> str | None:

@@ -38,7 +38,7 @@ from pptx.oxml import parse_xml
 from pptx.oxml.ns import qn
 
 from indexer.errors import ExtractionError
-from indexer.extract import MAX_DOCUMENT_CHARS, build_page, one_line
+from indexer.extract import MAX_DOCUMENT_CHARS, build_page, nearly_empty, one_line
 from indexer.model import Document, Page
 
 logger = logging.getLogger(__name__)
@@ -53,6 +53,7 @@ MAX_PACKAGE_BYTES = 1024 * 2**20
 MAIN, SLIDE, NOTES, CORE = "officeDocument", "slide", "notesSlide", "core-properties"
 LAYOUT, MASTER, CHART, DIAGRAM = "slideLayout", "slideMaster", "chart", "diagramData"
 COMMENTS, COMMENT_AUTHORS, AUTHORS = "comments", "commentAuthors", "authors"
+IMAGE = "image"
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _R_ID = qn("r:id")
 # A package's relationships are data about its parts, parsed without python-pptx's classes.
@@ -84,6 +85,7 @@ def extract(path: Path) -> Document:
                 raise ExtractionError(path, "cannot read PPTX: no presentation part and no slides")
             logger.warning("%s: no readable presentation part: read slide by slide", path)
         pages, skipped, read = [], [], {}
+        pictures = []  # slides of (nearly) no text that show a picture (or a background one)
         for number, slide in enumerate(slides, start=1):
             if slide in read:  # PowerPoint never repeats a slide: a file that does, to grow
                 logger.warning("%s: slide %d is slide %d again: left empty", path, number,
@@ -103,9 +105,12 @@ def extract(path: Path) -> Document:
             page = build_page(number, pieces)
             parts.chars += len(page.text)
             pages.append(page)
+            if nearly_empty(page) and parts.related(slide, IMAGE):
+                pictures.append(number)
         title, author = parts.core_properties()
     return Document(path=str(path), format="pptx", title=title, author=author,
-                    pages=tuple(pages), skipped_pages=tuple(skipped))
+                    pages=tuple(pages), skipped_pages=tuple(skipped),
+                    picture_pages=tuple(pictures))
 
 
 def _check_sizes(path: Path, package: zipfile.ZipFile) -> None:
