@@ -20,7 +20,7 @@ from typing import Protocol
 
 from archive import integrity
 from archive.analysis import PageTerms, page_terms, tokens
-from archive.engine.index import Index, holds_index
+from archive.engine.index import Index, holds_index, latest_generation
 from archive.engine.schema import SCHEMA_VERSION, STEM_FIELDS
 from archive.errors import ArchiveError, IndexDamaged, IndexNotFound, SchemaMismatch
 from archive.files import replace_file
@@ -94,13 +94,16 @@ class Archive:
         wrote: their sizes are compared, and with VERIFY their checksums too (which reads
         them whole: what an index run does before it writes)."""
         directory = Path(directory)
-        before = _identity(directory)
-        try:
-            return cls._open(directory, verify)
-        except (IndexNotFound, IndexDamaged):
-            if _identity(directory) == before and (before or not wait_for_swap(directory)):
-                raise
-            return cls._open(directory, verify)  # a rebuild swapped folders while it read
+        before = _state(directory)
+        for _ in range(_REREADS):
+            try:
+                return cls._open(directory, verify)
+            except (IndexNotFound, IndexDamaged):
+                now = _state(directory)
+                if now == before and (now[0] or not wait_for_swap(directory)):
+                    raise
+                before = now  # a commit or a rebuild replaced what it was reading: once more
+        return cls._open(directory, verify)
 
     @classmethod
     def _open(cls, directory: Path, verify: bool) -> Archive:
@@ -212,17 +215,21 @@ class Archive:
         return Vocabulary(self.directory if self._vocabulary_readable else None)
 
     def searcher(self):
-        try:
-            return self.index.searcher()
-        except Exception:
-            if _identity(self.directory) == self._identity:
-                raise
-            # A rebuild swapped folders while this read: Whoosh reads the index by its path,
-            # so once more reads the new one whole.
-            self.index.close()
-            self.index = Index.open(self.directory)
-            self._identity = _identity(self.directory)
-            return self.index.searcher()
+        before = _state(self.directory)
+        for _ in range(_REREADS):
+            try:
+                return self.index.searcher()
+            except Exception:
+                now = _state(self.directory)
+                if now == before:
+                    raise
+                # A commit or a rebuild replaced files while this read them: Whoosh reads the
+                # index by its path, so once more reads the new one whole.
+                before = now
+                self.index.close()
+                self.index = Index.open(self.directory)
+                self._identity = now[0]
+        return self.index.searcher()
 
     def reader(self):
         """A reader of the index's terms and stored fields; use it in a `with` block."""
@@ -439,6 +446,18 @@ def wait_for_swap(directory: Path, seconds: float = 2.0) -> bool:
             break
         time.sleep(0.01)
     return directory.exists()
+
+
+# Times an open or a searcher reads the index again when a commit or a rebuild replaced its
+# files meanwhile (each commit deletes the generation before it): more than an index run can
+# commit in the time of an open.
+_REREADS = 3
+
+
+def _state(directory: Path) -> tuple[tuple[int, int] | None, int]:
+    """The folder's identity (a rebuild replaces it) and its latest generation (a commit adds
+    one): what changes when what a reader reads is replaced."""
+    return _identity(directory), latest_generation(directory)
 
 
 def _identity(directory: Path) -> tuple[int, int] | None:

@@ -498,3 +498,28 @@ def test_a_merge_copies_each_pages_fields_as_whoosh_would(tmp_path):
     ours = merged(MergingWriter, tmp_path / "ours")
     assert len(ours[0]) == 4 and {p[0]["path"] for p in ours[0]} == {"/talks/0.pdf", "/talks/2.pdf"}
     assert ours == merged(WhooshsCopy, tmp_path / "whoosh")
+
+
+def test_an_open_while_a_commit_replaces_the_files_reads_the_new_generation(archive,
+                                                                             monkeypatch):
+    """A commit deletes the generation before it: a search that was comparing that one's files
+    found them missing and called the index damaged (seen with two index runs and searches)."""
+    from archive import integrity
+
+    write(archive, doc())
+    read_record, committed = integrity._recorded, []
+
+    def commit_meanwhile(directory):
+        record = read_record(directory)  # the record of the generation being opened
+        if not committed:
+            committed.append(next(name for name in record if name.endswith(".toc")))
+            write(archive, doc(path="/talks/new.pdf", pages=("naujas",)))  # deletes its files
+        return record
+
+    monkeypatch.setattr(integrity, "_recorded", commit_meanwhile)
+    reader = Archive.open(archive.directory)
+    try:
+        assert search(reader, "naujas")[1] == 1
+        assert committed and committed[0] not in reader.index.files()  # it read the new one
+    finally:
+        reader.close()
