@@ -484,3 +484,37 @@ def test_simplemma_s_dictionary_read_a_record_at_a_time_is_its_public_loader_s(
     assert not simplemma_reader.enabled()
     assert list(simplemma_reader.entries(lang)) == streamed and len(streamed) > 50_000
     assert simplemma_reader.dictionary_file(lang).is_file()
+
+
+@pytest.fixture
+def read_two_ways(tmp_path):
+    """Lithuanian pages whose words the dictionary reads as verbs' forms, and that are also
+    forms of nouns it lists: "vertės" (of vertėti; and of vertė, value), "aukos" (of aukoti;
+    and of auka, a donation), "bado" (of badyti; and of badas, famine)."""
+    pages = {
+        "/verte.pdf": "Projekto vertės skaičiavimas.",
+        "/auka.pdf": "Gyventojų aukos bendruomenei.",
+        "/badas.pdf": "Bado metai kaime.",
+        "/butu.pdf": "Tai būtų gera pradžia.",  # a conditional: no noun's form
+    }
+    archive = Archive.create(tmp_path / "idx")
+    with archive.writer() as writer:
+        for path, text in pages.items():
+            writer.replace(Document(path=path, format="pdf", title=None, author=None,
+                                    pages=(Page(1, text, "lt"),), lang="lt"))
+    yield archive
+    archive.close()
+
+
+@pytest.mark.parametrize("query, path", [
+    ("vertė", "/verte.pdf"), ("verte", "/verte.pdf"), ("vertę", "/verte.pdf"),
+    ("auka", "/auka.pdf"), ("auką", "/auka.pdf"), ("badas", "/badas.pdf"), ("badu", "/badas.pdf"),
+])
+def test_a_verbs_form_that_is_also_a_nouns_is_found_by_the_noun(read_two_ways, query, path):
+    hits, _ = search(read_two_ways, query, lang="lt", limit=None)
+    assert [hit.path for hit in hits] == [path]
+
+
+def test_a_conditional_is_no_participles_form(read_two_ways):
+    assert index_keys("būtų", "lt") == ("bū~#",)
+    assert search(read_two_ways, "būtas", lang="lt")[1] == 0

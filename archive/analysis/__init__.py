@@ -71,8 +71,9 @@ def search_keys(word: str, lang: str) -> tuple[str, ...]:
     its keys by the rules. A page files the word under the first (and maybe more:
     `index_keys`)."""
     keys = _keys(word, lang)
-    if _MODULES[lang].dictionary_key(word):
-        keys = keys[:1]
+    by_dictionary = _MODULES[lang].dictionary_key(word)
+    if by_dictionary:
+        keys = keys[: 1 + len(_other_readings(_MODULES[lang], word, by_dictionary))]
     return tuple(dict.fromkeys(key for marked in keys for key in (marked, root_of(marked))))
 
 
@@ -88,9 +89,18 @@ def _keys(word: str, lang: str) -> tuple[str, ...]:
     if by_dictionary is None:
         return module.guessed_keys(word) or module.rule_keys(word)
     if LEMMA_MARK in by_dictionary:
-        return (by_dictionary,)
+        return (by_dictionary, *_other_readings(module, word, by_dictionary))
     return (by_dictionary, *(key for key in module.rule_keys(word)
                              if key != by_dictionary and _kind(key) == _kind(by_dictionary)))
+
+
+def _other_readings(module, word: str, by_dictionary: str) -> tuple[str, ...]:
+    """The keys of the nouns a form the dictionary reads as a verb's is also a form of, where
+    the language's module knows them."""
+    readings = getattr(module, "other_readings", None)
+    if readings is None or "~" not in by_dictionary:
+        return ()
+    return tuple(key for key in readings(word) if key != by_dictionary)
 
 
 def _kind(key: str) -> str:

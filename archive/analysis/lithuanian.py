@@ -214,6 +214,38 @@ def dictionary_key(word: str) -> str | None:
     return marked(nominal_root(lemma, hard=False), lemma, ("esn", "iaus"))
 
 
+# The endings of each declension, by its citation ending (the nominative singular): a form
+# read as a noun's must have an ending its lemma's declension has.
+_DECLINED = {citation: frozenset(endings.split()) for citation, endings in {
+    "as": "as o ui ą u e ai ų ams us ais uose",
+    "ias": "ias io iui ią iu iame iai ių iams ius iais iuose",
+    "is": "is io iui į iu yje iai ių iams ius iais iuose ies iai ims imis yse",
+    "ys": "ys io iui į iu yje iai ių iams ius iais iuose",
+    "us": "us aus ui ų umi uje ūs ums umis uose",
+    "uo": "uo ens eniui enį eniu enyje enys enų enims enis enimis enyse",
+    "a": "a os ai ą oje ų oms as omis ose",
+    "ia": "ia ios iai ią ioje ių ioms ias iomis iose",
+    "ė": "ė ės ei ę e ėje ių ėms es ėmis ėse",
+}.items()}
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def other_readings(word: str) -> tuple[str, ...]:
+    """Where the dictionary reads a form as a verb's that is also a form of a noun it lists, by
+    an ending of that noun's declension ("vertės": of vertėti, and the genitive of vertė,
+    value), the noun's key too."""
+    keys = []
+    for ending in PLAIN.nominal.of(word, MIN_ROOT):
+        if ending == "ų" and word.endswith("tų"):
+            continue  # a conditional ("būtų", would be), not a participle's genitive plural
+        for citation, endings in _DECLINED.items():
+            lemma = word[: -len(ending)] + citation
+            if (ending in endings and lemma != word and lemmas.is_lemma(lemma, LANG)
+                    and lemmas.is_common_word(lemma, LANG) and not is_infinitive_lemma(lemma)):
+                keys.append(marked(nominal_root(lemma, hard=False), lemma, ("esn", "iaus")))
+    return tuple(dict.fromkeys(keys))
+
+
 def lemma_verb_key(infinitive: str) -> str:
     """The key of a verb by its dictionary lemma, marked with its theme, so that "minėti"
     (mention: "min~#ė") and "minti" (tread: "min~#") stay apart. A form the dictionary does not

@@ -23,7 +23,7 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from archive.analysis import ALTERNATIVE, LANGUAGES
 
 # Bump when the fields or their analysis change: an index of another version must be rebuilt.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 STEM_FIELDS = {lang: f"stem_{lang}" for lang in LANGUAGES}
 
 
