@@ -182,7 +182,7 @@ def main(ctx: click.Context, index_dir: Path, verbose: int, quiet: bool) -> None
     """Search the slides of conferences and trainings in Latvian, Lithuanian and English.
 
     \b
-    Index a folder of PDF and PPTX files, then search it:
+    Index a folder of PDF, PPTX, ODP and PPT files, then search it:
       archive index corpus
       archive search LEAN --lang lt
       archive search Rotko --speaker cacka
@@ -266,8 +266,11 @@ def index(
 ) -> None:
     """Bring the index up to date with PATHS (files, and folders searched recursively).
 
-    Reads .pdf and .pptx files (any case of the extension), one index entry per page or slide,
-    with its language (lv, lt or en), the talk's speaker and title. A catalog.csv beside the
+    Reads .pdf, .pptx (.ppsx, .potx, ...), .odp (.otp) and, with LibreOffice installed, legacy
+    .ppt (.pps, .pot) files, in any case of the extension: one index entry per page or slide
+    (its text frames, tables, charts, SmartArt, comments, notes; a PDF's annotations), with its
+    language (lv, lt or en), the talk's speaker and title. Pages that show pictures but (nearly)
+    no text are counted: pictures of text are not read. A catalog.csv beside the
     files (columns file, item, title, speaker, language, event, date, place, aliases) is
     trusted over what the files say; a catalog added, edited or removed later is applied by the
     next run to the files whose row changed, without reading them again.
