@@ -177,7 +177,7 @@ ENTITY_BOMB = (
 
 
 def test_odp_limits_against_bombs(tmp_path, monkeypatch):
-    from indexer.extract import odp
+    import indexer.extract as extract_package
 
     path = make_odp(tmp_path / "d.odp", [frame(p("Sveiki"))])
     entities = rewrite_zip(path, tmp_path / "entities.odp",
@@ -186,12 +186,12 @@ def test_odp_limits_against_bombs(tmp_path, monkeypatch):
     with pytest.raises(ExtractionError, match="cannot read ODP: .*entity"):
         extract(entities)  # refused, not expanded: content.xml is every slide
     assert time.monotonic() - started < 5
-    monkeypatch.setattr(odp, "MAX_PART_BYTES", 1000)
+    monkeypatch.setattr(extract_package, "MAX_PART_BYTES", 1000)
     big = make_odp(tmp_path / "big.odp", [frame(p("a" * 5000))])
     with pytest.raises(ExtractionError, match="package too large once uncompressed"):
         extract(big)
-    monkeypatch.setattr(odp, "MAX_PART_BYTES", 10**9)
-    monkeypatch.setattr(odp, "MAX_PACKAGE_BYTES", 1000)
+    monkeypatch.setattr(extract_package, "MAX_PART_BYTES", 10**9)
+    monkeypatch.setattr(extract_package, "MAX_PACKAGE_BYTES", 1000)
     with pytest.raises(ExtractionError, match="package too large once uncompressed"):
         extract(big)
 

@@ -223,6 +223,19 @@ MODERN_REL = "http://schemas.microsoft.com/office/2018/10/relationships/comments
 MODERN_AUTHORS_REL = "http://schemas.microsoft.com/office/2018/10/relationships/authors"
 
 
+def commented(plain, deck, slide: int, comments: tuple, authors: tuple):
+    """PLAIN as DECK with a comments part on slide SLIDE and the presentation's authors part:
+    each (relationship type, part name, XML)."""
+    (comments_rel, comments_part, comments_xml), (authors_rel, authors_part, authors_xml) = (
+        comments, authors)
+    return rewrite_zip(plain, deck, lambda name, data: (
+        with_rels(data, ("rId80", comments_rel, f"../comments/{comments_part}"))
+        if name == f"ppt/slides/_rels/slide{slide}.xml.rels" else
+        with_rels(data, ("rId81", authors_rel, authors_part))
+        if name == "ppt/_rels/presentation.xml.rels" else data),
+        add={f"ppt/comments/{comments_part}": comments_xml, f"ppt/{authors_part}": authors_xml})
+
+
 def test_legacy_comments_are_read_with_their_authors(tmp_path):
     folder = tmp_path / "d"
     folder.mkdir()
@@ -234,12 +247,8 @@ def test_legacy_comments_are_read_with_their_authors(tmp_path):
     authors = (f'<p:cmAuthorLst xmlns:p="{P}"><p:cmAuthor id="0" name="Inese Stahovska" '
                f'initials="IS" lastIdx="1" clrIdx="0"/><p:cmAuthor id="1" name="Jānis Ozoliņš" '
                f'initials="JO" lastIdx="1" clrIdx="1"/></p:cmAuthorLst>').encode()
-    deck = rewrite_zip(plain, folder / "comments.pptx", lambda name, data: (
-        with_rels(data, ("rId80", COMMENTS_REL, "../comments/comment1.xml"))
-        if name == "ppt/slides/_rels/slide2.xml.rels" else
-        with_rels(data, ("rId81", AUTHORS_REL, "commentAuthors.xml"))
-        if name == "ppt/_rels/presentation.xml.rels" else data),
-        add={"ppt/comments/comment1.xml": comments, "ppt/commentAuthors.xml": authors})
+    deck = commented(plain, folder / "comments.pptx", 2, (COMMENTS_REL, "comment1.xml", comments),
+                     (AUTHORS_REL, "commentAuthors.xml", authors))
     assert extract(deck).pages[1].parts == (
         ("body", "Budžets"),
         ("comment", ("Jānis Ozoliņš: Jāprecizē pašvaldības budžeta skaitļi\n"
@@ -266,12 +275,9 @@ def test_modern_comments_and_replies_are_read_with_their_authors(tmp_path):
                f'initials="RP" userId="ruta" providerId="None"/><p188:author id="{two}" '
                f'name="Andrius Kučas" initials="AK" userId="andrius" providerId="None"/>'
                f'</p188:authorLst>').encode()
-    deck = rewrite_zip(plain, folder / "modern.pptx", lambda name, data: (
-        with_rels(data, ("rId80", MODERN_REL, "../comments/modernComment_100_1.xml"))
-        if name == "ppt/slides/_rels/slide1.xml.rels" else
-        with_rels(data, ("rId81", MODERN_AUTHORS_REL, "authors.xml"))
-        if name == "ppt/_rels/presentation.xml.rels" else data),
-        add={"ppt/comments/modernComment_100_1.xml": comments, "ppt/authors.xml": authors})
+    deck = commented(plain, folder / "modern.pptx", 1,
+                     (MODERN_REL, "modernComment_100_1.xml", comments),
+                     (MODERN_AUTHORS_REL, "authors.xml", authors))
     assert extract(deck).pages[0].parts == (
         ("body", "Įvadas"),
         ("comment", ("Rūta Petrauskienė: Trūksta savivaldybių pavyzdžių\n"

@@ -102,22 +102,25 @@ def latest_generation(directory: Path) -> int:
     """The number of the latest table of contents in DIRECTORY (-1: none), from its names
     alone: what a commit changes."""
     try:
-        names = os.listdir(directory)
+        return _latest(os.listdir(directory))
     except OSError:
         return -1
-    found = [name[len("_MAIN_"):-len(".toc")] for name in names
-             if name.startswith("_MAIN_") and name.endswith(".toc")]
-    return max((int(n) for n in found if n.isdigit()), default=-1)
 
 
 def holds_index(directory: Path) -> bool:
     """Whether DIRECTORY holds a Whoosh index, whole or damaged: a table of contents (which
     Whoosh's own `exists_in` would open, and raise on if it is damaged)."""
     try:
-        return any(name.startswith("_MAIN_") and name.endswith(".toc")
-                   for name in os.listdir(directory))
+        return _latest(os.listdir(directory)) >= 0
     except FileNotFoundError:
         return False
+
+
+def _latest(names: list[str]) -> int:
+    """The latest generation whose table of contents (`_MAIN_N.toc`) is among NAMES; -1."""
+    found = (name[len("_MAIN_"):-len(".toc")] for name in names
+             if name.startswith("_MAIN_") and name.endswith(".toc"))
+    return max((int(n) for n in found if n.isdigit()), default=-1)
 
 
 class _ProcessLock(FcntlLock):

@@ -77,6 +77,20 @@ def extract(path: Path) -> Document:
 # a dump or an attack, and a document of more than the second is cut there too.
 MAX_PAGE_CHARS = 100_000
 MAX_DOCUMENT_CHARS = 5_000_000
+# A ZIP package's parts (PPTX, ODP), uncompressed, may not exceed these: a larger one is a ZIP
+# bomb.
+MAX_PART_BYTES = 200 * 2**20
+MAX_PACKAGE_BYTES = 1024 * 2**20
+
+
+def check_unpacked_size(path: Path, members: list) -> None:
+    """ExtractionError if a package's MEMBERS (`ZipFile.infolist()`) would unpack beyond the
+    limits above."""
+    if any(m.file_size > MAX_PART_BYTES for m in members) or (
+            sum(m.file_size for m in members) > MAX_PACKAGE_BYTES):
+        raise ExtractionError(path, "package too large once uncompressed (a ZIP bomb?)")
+
+
 # A page with fewer characters of text than this that shows a picture may be a picture of text
 # (a scanned handout, a slide that is one screenshot): such pages are named in `picture_pages`.
 NEARLY_EMPTY_CHARS = 20
@@ -96,9 +110,11 @@ def _bounded(doc: Document) -> Document:
             text = text[: min(MAX_PAGE_CHARS, room)]
             cut.append(page.number)
         room -= len(text)
-        pages.append(page if text == page.text else
-                     replace(page, text=text, parts=() if len(text) < len(page.text) else
-                             tuple((kind, valid_text(piece)) for kind, piece in page.parts)))
+        if text != page.text:  # cut (the parts no longer add up to it) or made valid
+            parts = () if len(text) < len(page.text) else tuple(
+                (kind, valid_text(piece)) for kind, piece in page.parts)
+            page = replace(page, text=text, parts=parts)
+        pages.append(page)
     return replace(doc, pages=tuple(pages), title=valid_text(doc.title),
                    author=valid_text(doc.author), cut_pages=tuple(cut))
 

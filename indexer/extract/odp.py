@@ -20,10 +20,9 @@ from pathlib import Path
 from lxml import etree
 
 from indexer.errors import ExtractionError
-from indexer.extract import build_page, nearly_empty, one_line
+from indexer.extract import build_page, check_unpacked_size, nearly_empty, one_line
 
 # The same limits against ZIP bombs as a PPTX's.
-from indexer.extract.pptx import MAX_PACKAGE_BYTES, MAX_PART_BYTES
 from indexer.model import Document
 
 logger = logging.getLogger(__name__)
@@ -106,11 +105,7 @@ def extract(path: Path) -> Document:
 
 
 def _check_package(path: Path, package: zipfile.ZipFile) -> None:
-    members = package.infolist()
-    if any(m.file_size > MAX_PART_BYTES for m in members) or (
-        sum(m.file_size for m in members) > MAX_PACKAGE_BYTES
-    ):
-        raise ExtractionError(path, "package too large once uncompressed (a ZIP bomb?)")
+    check_unpacked_size(path, package.infolist())
     try:
         mimetype = package.read("mimetype").decode("ascii", "replace").strip()
     except KeyError:

@@ -38,15 +38,18 @@ from pptx.oxml import parse_xml
 from pptx.oxml.ns import qn
 
 from indexer.errors import ExtractionError
-from indexer.extract import MAX_DOCUMENT_CHARS, build_page, nearly_empty, one_line
+from indexer.extract import (
+    MAX_DOCUMENT_CHARS,
+    build_page,
+    check_unpacked_size,
+    nearly_empty,
+    one_line,
+)
 from indexer.model import Document, Page
 
 logger = logging.getLogger(__name__)
 
 
-# A package's parts, uncompressed, may not exceed these: a larger one is a ZIP bomb.
-MAX_PART_BYTES = 200 * 2**20
-MAX_PACKAGE_BYTES = 1024 * 2**20
 
 # Relationship types, by their last segment (transitional and strict OOXML name them alike;
 # modern comments and their authors are Microsoft's, ".../2018/10/relationships/comments").
@@ -117,10 +120,7 @@ def _check_sizes(path: Path, package: zipfile.ZipFile) -> None:
     members = package.infolist()
     if not any(m.filename == "[Content_Types].xml" for m in members):
         raise ExtractionError(path, "not a presentation package (no [Content_Types].xml)")
-    if any(m.file_size > MAX_PART_BYTES for m in members) or (
-        sum(m.file_size for m in members) > MAX_PACKAGE_BYTES
-    ):
-        raise ExtractionError(path, "package too large once uncompressed (a ZIP bomb?)")
+    check_unpacked_size(path, members)
 
 
 class _Parts:
@@ -319,19 +319,6 @@ def _slides_by_name(package: zipfile.ZipFile) -> list[str]:
     """ppt/slides/slide1.xml, slide2.xml, ... up to the last there is."""
     numbers = [int(m.group(1)) for name in package.namelist() if (m := _SLIDE_NAME.match(name))]
     return [f"ppt/slides/slide{n}.xml" for n in range(1, max(numbers, default=0) + 1)]
-
-
-def _no_graphics(kind: str, rid: str | None) -> list[str]:
-    return []
-
-
-def slide_texts(slide, notes=None) -> list[str]:
-    """The texts of a SLIDE (its root element, as python-pptx parses it) and of its NOTES,
-    without what other parts hold (charts, diagrams)."""
-    pieces = slide_pieces(slide, _no_graphics)
-    if notes is not None:
-        pieces += notes_pieces(notes, _no_graphics)
-    return [text for _, text in pieces]
 
 
 def slide_pieces(slide, graphics) -> list[tuple[str, str]]:
