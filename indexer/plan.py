@@ -109,7 +109,15 @@ def walk(roots: list[Path], plan: Plan) -> list[Seen]:
                 plan.ignored.append(str(root))
         else:
             candidates = []
-            for folder, dirnames, filenames in os.walk(root, onerror=unlistable):
+            # A symlinked folder inside is walked as the folder it points to, as a symlinked
+            # file is read as its file; a folder reached again (a link to a parent) once.
+            walked: set[str] = set()
+            for folder, dirnames, filenames in os.walk(root, onerror=unlistable,
+                                                       followlinks=True):
+                if os.path.realpath(folder) in walked:
+                    dirnames.clear()
+                    continue
+                walked.add(os.path.realpath(folder))
                 dirnames.sort()
                 candidates += [Path(folder, name) for name in sorted(filenames)]
         for path in candidates:

@@ -62,6 +62,19 @@ def test_a_symlinked_file_inside_a_folder_is_the_file_it_points_to(event, tmp_pa
     assert report.added == 3
 
 
+def test_a_symlinked_folder_inside_a_folder_is_the_folder_it_points_to(event, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    talk = "04_Andina_informacijas_birojs.pdf"
+    shutil.copy(CORPUS / talk, elsewhere / talk)
+    (event / "2019" / "saite").symlink_to(elsewhere)  # a folder of talks kept elsewhere
+    (event / "2019" / "atpakaļ").symlink_to(event)  # a link to a parent: walked once
+    report = index_paths([event], tmp_path / "idx", jobs=1)
+    assert (report.added, report.failures) == (4, [])
+    paths = [row["path"] for row in as_json(tmp_path / "idx", "files")]
+    assert str((elsewhere / talk).resolve()) in paths
+
+
 def test_byte_identical_copies_are_one_talk_listing_every_path(event, tmp_path):
     index = tmp_path / "idx"
     shutil.copy(event / "2018" / ROTKO, event / "2019" / "Rotko kopija.pdf")
