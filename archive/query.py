@@ -24,6 +24,7 @@ from archive.analysis import (
     LEMMA_MARK,
     folded_key,
     is_literal,
+    may_be_form_of,
     normalize_query,
     search_keys,
     tokens,
@@ -125,14 +126,15 @@ class _Expander:
                 # A form no dictionary lists may be of any word of its root that the index
                 # holds: "domu" of "doma" or of "dome".
                 for root in list(own[lang]):
-                    own[lang].update(self.vocabulary.marked(lang, root))
+                    own[lang].update(key for key in self.vocabulary.marked(lang, root)
+                                     if may_be_form_of(word, key, lang))
             known = lang in spelled_in or lemmas.is_known(word, lang)
             if typed_plain and not known and not folded_spellings.get(lang):
                 # Forms of words that fold to it, which no page holds, for a word that is no
                 # word as typed and that no page holds with diacritics.
                 folded[lang].update(key for key_lang, key
                                     in self.vocabulary.keys(folded_key(word, lang))
-                                    if key_lang == lang)
+                                    if key_lang == lang and may_be_form_of(word, key, lang))
             elif not typed_plain:  # pages written without diacritics: the typed word's keys, folded
                 for own_key in [key for key in own[lang] if fold(key) != key]:
                     folded[lang].update(key for key_lang, key in self.vocabulary.keys(fold(own_key))

@@ -14,8 +14,9 @@ form of the lemma:
 - precision: share of the files found that hold a form of the lemma, or the word as typed
   (case and, for a query typed without diacritics, diacritics aside: a homograph is what the
   user asked for), or, in another language, a form of a lemma spelled as this one (Latvian and
-  Lithuanian "kultūra", "tauta", "Lietuva": the same word); averaged over queries that find
-  anything; "strict" counts the last as wrong;
+  Lithuanian "kultūra", "tauta", "Lietuva": the same word; for a query typed without
+  diacritics, spelled so diacritics aside: "sistema" is Lithuanian "sistema" and Latvian
+  "sistēma"); averaged over queries that find anything; "strict" counts the last as wrong;
 - other-language: share of the wrong files that are in another language than the lemma's;
 - the most frequent false merges: the query and the word of a wrong file it matched.
 Lower-cased throughout; the data's lemmas (treebank conventions) are the truth.
@@ -158,10 +159,12 @@ def main() -> int:
     by_path = {f.path: f for f in files}
     holding: dict[tuple[str, str], set[str]] = defaultdict(set)  # (lang, lemma) -> files
     spelled_lemma: dict[str, set[str]] = defaultdict(set)  # lemma, in any language -> files
+    folded_lemma: dict[str, set[str]] = defaultdict(set)  # the same, diacritics aside
     for file in files:
         for lemma in file.lemmas:
             holding[(file.lang, lemma)].add(file.path)
             spelled_lemma[lemma].add(file.path)
+            folded_lemma[fold(lemma)].add(file.path)
     spelled: dict[str, set[str]] = defaultdict(set)  # a word -> files holding it
     folded_spelled: dict[str, set[str]] = defaultdict(set)
     for file in files:
@@ -200,7 +203,8 @@ def main() -> int:
                         found, matched = _files(archive, searcher, query)
                         count += 1
                         acceptable = (folded_spelled if kind == "folded" else spelled)[query]
-                        cognates = spelled_lemma[lemma] - relevant
+                        cognates = (folded_lemma[fold(lemma)] if kind == "folded"
+                                    else spelled_lemma[lemma]) - relevant
                         wrong = found - relevant - acceptable - cognates
                         other = sum(by_path[p].lang != lang for p in wrong)
                         split = "lemma" if query in (lemma, fold(lemma)) else "form"

@@ -486,6 +486,16 @@ def test_simplemma_s_dictionary_read_a_record_at_a_time_is_its_public_loader_s(
     assert simplemma_reader.dictionary_file(lang).is_file()
 
 
+def _lithuanian_pages(tmp_path, pages: dict[str, str]) -> Archive:
+    """An index of one Lithuanian page a file: PAGES maps each path to its text."""
+    archive = Archive.create(tmp_path / "idx")
+    with archive.writer() as writer:
+        for path, text in pages.items():
+            writer.replace(Document(path=path, format="pdf", title=None, author=None,
+                                    pages=(Page(1, text, "lt"),), lang="lt"))
+    return archive
+
+
 @pytest.fixture
 def read_two_ways(tmp_path):
     """Lithuanian pages whose words the dictionary reads as verbs' forms, and that are also
@@ -497,11 +507,7 @@ def read_two_ways(tmp_path):
         "/badas.pdf": "Bado metai kaime.",
         "/butu.pdf": "Tai būtų gera pradžia.",  # a conditional: no noun's form
     }
-    archive = Archive.create(tmp_path / "idx")
-    with archive.writer() as writer:
-        for path, text in pages.items():
-            writer.replace(Document(path=path, format="pdf", title=None, author=None,
-                                    pages=(Page(1, text, "lt"),), lang="lt"))
+    archive = _lithuanian_pages(tmp_path, pages)
     yield archive
     archive.close()
 
@@ -518,3 +524,30 @@ def test_a_verbs_form_that_is_also_a_nouns_is_found_by_the_noun(read_two_ways, q
 def test_a_conditional_is_no_participles_form(read_two_ways):
     assert index_keys("būtų", "lt") == ("bū~#",)
     assert search(read_two_ways, "būtas", lang="lt")[1] == 0
+
+
+@pytest.fixture
+def one_root(tmp_path):
+    """Lithuanian pages with two words of one root: a man and a woman who represent, and an
+    adjective."""
+    pages = {
+        "/atstovas.pdf": "Savivaldybės atstovas kalbėjo ilgai.",
+        "/atstove.pdf": "Mūsų atstovė pristatė planą.",
+        "/pazangus.pdf": "Pažangus sprendimas mokykloms.",
+    }
+    archive = _lithuanian_pages(tmp_path, pages)
+    yield archive
+    archive.close()
+
+
+@pytest.mark.parametrize("query, paths", [
+    ("atstovės", {"/atstove.pdf"}),  # of the ė-declension only: not of atstovas
+    ("atstoves", {"/atstove.pdf"}),  # the same, typed without diacritics
+    ("atstove", {"/atstove.pdf", "/atstovas.pdf"}),  # atstovas's locative, or atstovė
+    ("pažangioms", {"/pazangus.pdf"}),  # an adjective's feminine: of pažangus
+    ("pažangesnėms", {"/pazangus.pdf"}),  # its comparative
+])
+def test_a_form_no_dictionary_lists_finds_the_words_of_its_root_it_can_be_a_form_of(
+        one_root, query, paths):
+    hits, _ = search(one_root, query, lang="lt", limit=None)
+    assert {hit.path for hit in hits} == paths

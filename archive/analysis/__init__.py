@@ -103,6 +103,21 @@ def _other_readings(module, word: str, by_dictionary: str) -> tuple[str, ...]:
     return tuple(key for key in readings(word) if key != by_dictionary)
 
 
+def may_be_form_of(word: str, key: str, lang: str) -> bool:
+    """Whether WORD, which no dictionary lists, can be a form of the word whose marked KEY
+    ("atstov#as") the index holds: its ending is one of that word's declension ("atstove" is,
+    "atstoves" is not; typed without diacritics, as folded). True where the language has no
+    table of declensions, or the key is not one."""
+    declension = getattr(_MODULES[lang], "declension", None)
+    root, mark, citation = key.partition(LEMMA_MARK)
+    if fold(word) == word:
+        root = fold(root)
+    if declension is None or not mark or not word.startswith(root):
+        return True
+    fits = declension(citation, word[len(root):])
+    return fits is None or fits
+
+
 def _kind(key: str) -> str:
     """What a key's mark says it is: a verb ("~", "~s"), an adverb ("+"), a word as spelled
     ("="), or nothing: a noun or adjective."""

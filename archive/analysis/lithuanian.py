@@ -229,6 +229,31 @@ _DECLINED = {citation: frozenset(endings.split()) for citation, endings in {
 }.items()}
 
 
+# What an adjective adds to its masculine noun-like endings: the feminine, the definite forms
+# and, for -us, the -i- of every form but four: "gera", "gerasis", "gerosios"; "gražios".
+_ADJECTIVAL = {citation: frozenset(endings.split()) for citation, endings in {
+    "as": "a os ai ą oje ų oms as omis ose asis ojo ajam ąjį uoju ajame ieji ųjų iesiems "
+          "uosius aisiais uosiuose oji osios ajai ąją ąja ojoje osioms ąsias osiomis osiose",
+    "us": "i ios iai ią ia ioje ių ioms ias iomis iose ūs iems ius iais iuose usis iojo iajam "
+          "ųjį iuoju iajame ieji iųjų iesiems iuosius iaisiais iuosiuose ioji iosios iajai "
+          "iąją iąja iojoje iosioms iąsias iosiomis iosiose",
+}.items()}
+_ADJECTIVAL["ias"] = _DECLINED["ia"] | {"iasis", "iojo", "iajam", "ioji", "iosios", "iajai"}
+_DEGREES = ("esn", "iaus")  # comparative and superlative: a form of any adjective
+
+
+def declension(citation: str, ending: str) -> bool | None:
+    """Whether ENDING is one of a noun's or adjective's whose lemma ends in CITATION ("as"),
+    folded as ENDING is; None when the declension is not known."""
+    endings = _DECLINED.get(citation)
+    if endings is None:
+        return None
+    if ending.startswith(_DEGREES) and citation in _ADJECTIVAL:
+        return True
+    endings = endings | _ADJECTIVAL.get(citation, frozenset())
+    return ending in endings or (fold(ending) == ending and ending in {fold(e) for e in endings})
+
+
 @lru_cache(maxsize=WORD_CACHE)
 def other_readings(word: str) -> tuple[str, ...]:
     """Where the dictionary reads a form as a verb's that is also a form of a noun it lists, by
