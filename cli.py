@@ -231,7 +231,25 @@ class WorkerLimit(click.Option):
         return getattr(Limits(), self.limit)
 
 
-@main.command()
+# How `index --ocr` reads pictures of text: those of pages with (nearly) no text, or all.
+OCR_MODES = ("pages", "all")
+
+
+class OcrCommand(click.Command):
+    """`--ocr` alone is `--ocr pages`: the word after it is its value only when it is one of
+    OCR_MODES, so that `archive index --ocr corpus` indexes corpus (`index`, `inspect`)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        given, options = [], True
+        for n, arg in enumerate(args):
+            options = options and arg != "--"
+            if options and arg == "--ocr" and (n + 1 == len(args) or args[n + 1] not in OCR_MODES):
+                arg = "--ocr=pages"
+            given.append(arg)
+        return super().parse_args(ctx, given)
+
+
+@main.command(cls=OcrCommand)
 @click.argument(
     "paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
 )
@@ -257,20 +275,26 @@ class WorkerLimit(click.Option):
               type=click.IntRange(min=1), help="Seconds one file may take to read.")
 @click.option("--memory", cls=WorkerLimit, limit="memory_mb", show_default=True,
               type=click.IntRange(min=64), help="MB of memory one file may take to read.")
+@click.option("--ocr", type=click.Choice(OCR_MODES), default=None,
+              help="Read pictures of text with Tesseract: `--ocr` (or `--ocr pages`) those of "
+                   "pages with (nearly) no text, `--ocr all` every picture. Unchanged files "
+                   "whose pictures were not read so are read again; what was read is cached. "
+                   "The time limit becomes --timeout or 900 s a file.")
 @json_option
-@click.pass_obj
+@click.pass_context
 def index(
-    obj: dict, paths: tuple[Path, ...], rebuild: bool, dry_run: bool, jobs: int | None,
+    ctx: click.Context, paths: tuple[Path, ...], rebuild: bool, dry_run: bool, jobs: int | None,
     retry_failed: bool, prune: bool, report_file: Path | None, no_wait: bool, timeout: int,
-    memory: int, as_json: bool,
+    memory: int, ocr: str | None, as_json: bool,
 ) -> None:
     """Bring the index up to date with PATHS (files, and folders searched recursively).
 
     Reads .pdf, .pptx (.ppsx, .potx, ...), .odp (.otp) and, with LibreOffice installed, legacy
     .ppt (.pps, .pot) files, in any case of the extension: one index entry per page or slide
     (its text frames, tables, charts, SmartArt, comments, notes; a PDF's annotations), with its
-    language (lv, lt or en), the talk's speaker and title. Pages that show pictures but (nearly)
-    no text are counted: pictures of text are not read. A catalog.csv beside the
+    language (lv, lt or en), the talk's speaker and title. Pictures of text (a scanned page, a
+    slide that is one screenshot) are read with Tesseract when --ocr is given; without it, the
+    pages that show pictures but (nearly) no text are counted. A catalog.csv beside the
     files (columns file, item, title, speaker, language, event, date, place, aliases) is
     trusted over what the files say; a catalog added, edited or removed later is applied by the
     next run to the files whose row changed, without reading them again.
@@ -296,11 +320,16 @@ def index(
     Examples:
       archive index corpus
       archive index --dry-run ~/slides
+      archive index --ocr ~/slides/scanned-handouts
       archive --index /tmp/idx index --rebuild --jobs 2 ~/slides/2018-anyksciai
     """
+    from indexer.ocr import OcrUnavailable
     from indexer.pipeline import Interrupted, index_paths
     from indexer.workers import Limits
 
+    obj = ctx.obj
+    if ocr and ctx.get_parameter_source("timeout") is not ParameterSource.COMMANDLINE:
+        timeout = Limits().ocr_seconds
     quiet = obj["quiet"]
     show_progress = not quiet and not as_json and not dry_run and sys.stderr.isatty()
 
@@ -315,8 +344,11 @@ def index(
             list(paths), obj["index_dir"], rebuild=rebuild, dry_run=dry_run, jobs=jobs,
             retry_failed=retry_failed, on_progress=_ProgressLine() if show_progress else None,
             limits=Limits(seconds=timeout, memory_mb=memory), wait=not no_wait, on_wait=waiting,
-            prune=prune,
+            prune=prune, ocr=ocr,
         )
+    except OcrUnavailable as exc:
+        error(str(exc))
+        sys.exit(Exit.ERROR)
     except Interrupted as exc:
         error("interrupted: the rebuild was given up, and the index is as it was before it"
               if rebuild else str(exc))
@@ -650,22 +682,35 @@ def similar(obj: dict, spec: str, limit: int, fmt: str) -> None:
     emit(output.rows(grouped.files, fmt, lambda entry: output.talk(entry, color)))
 
 
-@main.command()
+@main.command(cls=OcrCommand)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--ocr", type=click.Choice(OCR_MODES), default=None,
+              help="Read pictures of text too, as `archive index --ocr` does.")
 @json_option
-def inspect(file: Path, as_json: bool) -> None:
+def inspect(file: Path, ocr: str | None, as_json: bool) -> None:
     """Read FILE as indexing would, without indexing it, and print what the index would hold:
-    title, speaker and where it came from, languages, and each page's text.
+    title, speaker and where it came from, languages, and each page's text under where each
+    piece came from ([body], [table], [notes], [chart], [smartart], [comment], [master],
+    [annotation], [ocr]).
 
     \b
-    Example:
+    Examples:
       archive inspect ~/Downloads/new-talk.pptx
+      archive inspect --ocr ~/Downloads/scanned-handout.pdf
     """
+    from indexer.ocr import Ocr, OcrUnavailable, check_tesseract
     from indexer.pipeline import read_as_indexed
 
+    if ocr:
+        try:
+            check_tesseract()
+        except OcrUnavailable as exc:
+            error(str(exc))
+            sys.exit(Exit.ERROR)
     doc = read_as_indexed(file.resolve(),
                           on_catalog_error=lambda exc: error(f"{display_path(exc.path)}: "
-                                                             f"{exc.reason}"))
+                                                             f"{exc.reason}"),
+                          ocr=Ocr(every_picture=ocr == "all") if ocr else None)
     if as_json:
         print_json(doc.to_dict())
     else:

@@ -29,6 +29,10 @@ class FileRecord:
     # it had none, None when not recorded (by an older version, which had applied it).
     catalog: str | None = None
     indexed: str | None = None  # when the file was last read or re-tagged: ISO 8601, UTC
+    # Pages of (nearly) no text that show pictures, and how its pictures were read: None
+    # (not), "pages" (those pages' pictures) or "all" (every picture), as `--ocr` says.
+    pictures: int = 0
+    ocr: str | None = None
 
     def to_dict(self) -> dict:
         return {name: getattr(self, name) for name in _FIELDS}

@@ -132,7 +132,8 @@ def local_time(stamp: str | None) -> str | None:
 
 def _location(hit, color: bool) -> str:
     location = f"{display_path(hit.path)}:{hit.page}"
-    return magenta(location) if color else location
+    location = magenta(location) if color else location
+    return f"{location} [ocr]" if hit.ocr else location
 
 
 def highlight(snippet, color: bool) -> str:
@@ -228,7 +229,17 @@ def stored(found) -> Lines:
             yield safe(f"{key + ':':20} {_readable(key, value)}")
     for record in found.pages:
         yield safe(f"\n--- {display_path(record.path)}:{record.page}  [{record.lang}]")
-        yield safe(record.content)
+        if record.ocr_from is None:
+            yield safe(record.content)
+            continue
+        if record.content[:record.ocr_from].strip():
+            yield safe(record.content[:record.ocr_from].rstrip("\n"))
+        yield OCR_HEADING
+        yield safe(record.content[record.ocr_from:])
+
+
+# Above the text a page's pictures gave (`show`), in the kinds' style of `inspect`.
+OCR_HEADING = "[ocr]"
 
 
 def document(doc) -> Lines:
@@ -250,9 +261,13 @@ def document(doc) -> Lines:
         yield safe(f"{'unreadable:':12} pages {', '.join(map(str, doc.skipped_pages))}")
     if doc.cut_pages:
         yield safe(f"{'text cut:':12} pages {', '.join(map(str, doc.cut_pages))}")
-    if doc.picture_pages:
-        yield (f"{'pictures:':12} pages {', '.join(map(str, doc.picture_pages))}: pictures but "
-               "(nearly) no text (pictures of text are not read)")
+    read = [page.number for page in doc.pages if page.ocr_from is not None]
+    unread = [number for number in doc.picture_pages if number not in read]
+    if unread:
+        yield (f"{'pictures:':12} pages {', '.join(map(str, unread))}: pictures but (nearly) "
+               "no text (`--ocr` reads pictures of text)")
+    if read:
+        yield f"{'ocr:':12} pages {', '.join(map(str, read))}: text read from pictures"
     for each in doc.pages:
         yield safe(f"\n--- page {each.number}  [{each.lang or 'none'}]")
         if each.parts:  # where each piece came from: "[chart]" above a chart's text
@@ -303,7 +318,7 @@ def check_remedy(report) -> Lines:
 def plan(plan) -> Lines:
     """What an index run would do (`index --dry-run`), a line a file."""
     for label, files in (("add", plan.add), ("update", plan.update + plan.retry),
-                         ("catalog", plan.recatalog)):
+                         ("catalog", plan.recatalog), ("ocr", plan.ocr)):
         for file in files:
             yield safe(f"{label}  {display_path(file.path)}")
     for old, file in plan.move:
@@ -317,7 +332,8 @@ def plan_counts(plan) -> Lines:
     unchanged = len(plan.unchanged) + sum(f.path not in failing for f in plan.touch)
     yield (f"{len(plan.add)} to add, {len(plan.update) + len(plan.retry)} to update, "
            f"{len(plan.move)} to move, {len(plan.remove)} to remove, "
-           f"{len(plan.recatalog)} to apply the catalog to, {unchanged} unchanged, "
+           f"{len(plan.recatalog)} to apply the catalog to, "
+           f"{len(plan.ocr)} to read for pictures of text, {unchanged} unchanged, "
            f"{len(plan.failing)} failed earlier")
 
 
@@ -338,9 +354,14 @@ def index_summary(report, index_dir) -> Lines:
                "changed (not read again)")
     if report.skipped_pages:
         yield f"  unreadable pages skipped: {report.skipped_pages}"
-    if report.picture_pages:
-        yield (f"  pictures but (nearly) no text on {plural(report.picture_pages, 'page')}: "
-               "pictures of text are not read (`archive inspect FILE` names them)")
+    if report.ocr_pages:
+        yield f"  text read from pictures on {plural(report.ocr_pages, 'page')}"
+    if report.picture_pages and report.ocr:
+        yield (f"  pictures but no text on {plural(report.picture_pages, 'page')}, none read "
+               "from the pictures either (`archive inspect FILE` names them)")
+    elif report.picture_pages:
+        yield (f"  {plural(report.picture_pages, 'page')} may hold pictures of text: --ocr "
+               "reads them (`archive inspect FILE` names them)")
     for path, pages in report.cut:
         yield safe(f"  {display_path(path)}: text cut on {plural(len(pages), 'page')} (too long "
                    "to be slide text)")

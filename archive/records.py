@@ -23,6 +23,7 @@ class PageRecord(NamedTuple):
     page: int = 0
     content: str = ""  # the page's text, for snippets and `show`
     keys: str = ""  # the key of each word of content, in order, for highlighting
+    ocr_from: int | None = None  # where in content the text read from pictures starts, if any
     lang: str = "none"  # the page's language, "none" when it has no text to tell
     format: str = ""
     title: str = ""  # the file's own title, or its first line; "" when it has none
@@ -65,7 +66,8 @@ class PageRecord(NamedTuple):
 
     def to_dict(self) -> dict[str, Any]:
         """The page itself, as `archive show --json` prints it."""
-        return {"page": self.page, "lang": self.lang, "text": self.content}
+        return {"page": self.page, "lang": self.lang, "text": self.content,
+                "ocr_from": self.ocr_from}
 
 
 def _year(date: str | None) -> int | None:

@@ -35,6 +35,7 @@ class Hit(NamedTuple):
     format: str
     score: float
     snippet: Snippet
+    ocr: bool = False  # the page holds text read from its pictures (`archive index --ocr`)
 
     def to_dict(self) -> dict:
         data = self._asdict()
@@ -64,7 +65,7 @@ class FileHit(NamedTuple):
     def to_dict(self) -> dict:
         best = self.best.to_dict()
         best["pages"] = [
-            {k: v for k, v in hit.to_dict().items() if k in ("page", "score", "lang", "snippet", "matches")}
+            {k: v for k, v in hit.to_dict().items() if k in ("page", "score", "lang", "snippet", "matches", "ocr")}
             for hit in self.pages
         ]
         best["versions"] = [v._asdict() for v in self.versions]
@@ -161,6 +162,7 @@ def to_hit(record: PageRecord, score: float, matched) -> Hit:
         format=record.format,
         score=round(score, 4),
         snippet=snippet(record.content, record.keys, record.lang, matched),
+        ocr=record.ocr_from is not None,
     )
 
 

@@ -21,7 +21,7 @@ from typing import Protocol
 from archive import integrity
 from archive.analysis import PageTerms, page_terms, tokens
 from archive.engine.index import Index, holds_index, latest_generation
-from archive.engine.schema import SCHEMA_VERSION, STEM_FIELDS
+from archive.engine.schema import SCHEMA_VERSION, STEM_FIELDS, ocr_marked
 from archive.errors import ArchiveError, IndexDamaged, IndexNotFound, SchemaMismatch
 from archive.files import replace_file
 from archive.locks import held_elsewhere
@@ -296,7 +296,8 @@ class ArchiveWriter:
         )
         for n, page in enumerate(doc.pages):
             self._add(file._replace(page=page.number, content=page.text, keys=terms[n].keys,
-                                    lang=page.lang or "none"),
+                                    lang=page.lang or "none",
+                                    ocr_from=getattr(page, "ocr_from", None)),
                       terms[n], title_terms if n == 0 else None)
 
     def stored(self, path: str) -> list[PageRecord]:
@@ -320,8 +321,11 @@ class ArchiveWriter:
         """One page; TITLE_TERMS, the catalog title's, are indexed with the talk's first page
         (in the title's own language), so that its words find the talk."""
         lang = None if record.lang == "none" else record.lang
-        stems = {STEM_FIELDS[lang]: terms.keys} if lang in STEM_FIELDS else {}
-        exact = terms.exact
+        exact, keys = terms.exact, terms.keys
+        if record.ocr_from is not None:  # the words from there on weigh less (see OCR_MARK)
+            typed = sum(1 for token in tokens(record.content[:record.ocr_from]))
+            exact, keys = ocr_marked(exact, typed), ocr_marked(keys, typed)
+        stems = {STEM_FIELDS[lang]: keys} if lang in STEM_FIELDS else {}
         self.vocabulary |= terms.vocabulary()
         if title_terms:
             exact = f"{exact} {title_terms.exact}".strip()

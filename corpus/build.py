@@ -104,8 +104,13 @@ def build_pptx(deck: dict, out: Path, author: str, title: str | None, label: str
     fill_frame(first.placeholders[1].text_frame, title_lines(deck, label), Pt(20))
 
     for spec in deck["slides"]:
-        kind = next(k for k in ("bullets", "paragraphs", "table", "boxes", "chart", "smartart")
-                    if k in spec)
+        kind = next(k for k in ("bullets", "paragraphs", "table", "boxes", "chart", "smartart",
+                                "picture") if k in spec)
+        if kind == "picture":  # a slide that is one screenshot: no text of its own
+            slide = prs.slides.add_slide(prs.slide_layouts[6])
+            slide.shapes.add_picture(picture_of_text(spec), Inches(0.5), Inches(0.75),
+                                     width=Inches(9))
+            continue
         layout = prs.slide_layouts[1 if kind == "bullets" else 5]
         slide = prs.slides.add_slide(layout)
         slide.shapes.title.text = spec["title"]
@@ -163,6 +168,25 @@ def build_pptx(deck: dict, out: Path, author: str, title: str | None, label: str
     core.created = core.modified = MADE.replace(tzinfo=None)
     core.revision = 1
     prs.save(str(out))
+
+
+def picture_of_text(spec: dict):
+    """A picture slide's title and lines drawn as a scanned handout is: a PNG, 4:3, in grey."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("L", (1600, 1200), 248)
+    draw = ImageDraw.Draw(image)
+    bold = ImageFont.truetype(str(FONT_DIR / "DejaVuSans-Bold.ttf"), 52)
+    regular = ImageFont.truetype(str(FONT_DIR / "DejaVuSans.ttf"), 38)
+    draw.text((80, 90), spec["title"], font=bold, fill=20)
+    for n, line in enumerate(spec["picture"]):
+        draw.text((80, 230 + 90 * n), line, font=regular, fill=30)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    out.seek(0)
+    return out
 
 
 def add_chart(slide, spec: dict, left, top, width, height) -> None:
@@ -358,6 +382,9 @@ def build_pdf(deck: dict, out: Path, author: str, title: str | None, label: str 
 
     for spec in deck["slides"]:
         pdf.add_page()
+        if "picture" in spec:  # a page scanned from paper: a picture of text, no text
+            pdf.image(picture_of_text(spec), x=0, y=0, w=254, h=190.5)
+            continue
         heading(spec["title"])
         pdf.set_font("DejaVu", "", 13)
         pdf.set_y(pdf.get_y() + 6)

@@ -19,6 +19,9 @@ class Page:
     # PART_KINDS, the texts joined by newlines being TEXT. Empty when the extractor does not
     # tell them apart, or when the text was cut (see indexer.extract.MAX_PAGE_CHARS).
     parts: tuple[tuple[str, str], ...] = ()
+    # Where in TEXT the text read from its pictures starts (`archive index --ocr`); None when
+    # none was read. It is TEXT's end: search ranks it below typed text.
+    ocr_from: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

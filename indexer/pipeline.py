@@ -45,7 +45,8 @@ from indexer.errors import CatalogError, ExtractionError
 from indexer.extract import MAX_DOCUMENT_CHARS, MAX_PAGE_CHARS, extract, one_line
 from indexer.language import load_profiles, page_language, tag_pages
 from indexer.model import Document, Page
-from indexer.plan import Plan, Seen, make_plan
+from indexer.ocr import Ocr, check_tesseract
+from indexer.plan import OCR_LEVELS, Plan, Seen, make_plan
 from indexer.speakers import tag_speaker
 from indexer.workers import FileTooSlow, Limits, run_isolated
 
@@ -85,7 +86,10 @@ class IndexReport:
     skipped_pages: int = 0  # unreadable pages inside files that were indexed
     partial: list[tuple[str, tuple[int, ...]]] = field(default_factory=list)  # (path, pages)
     cut: list[tuple[str, tuple[int, ...]]] = field(default_factory=list)  # (path, pages cut)
-    picture_pages: int = 0  # pages of (nearly) no text that show pictures (see Document)
+    # pages of (nearly) no text that show pictures (see Document), none of it read from them
+    picture_pages: int = 0
+    ocr_pages: int = 0  # pages given text read from their pictures (`--ocr`)
+    ocr: str | None = None  # how pictures were read in this run: None, "pages" or "all"
     failing: int = 0  # failed in an earlier run, unchanged since, not read again
     recatalogued: int = 0  # kept as they were, their changed catalog row applied
     ignored: list[str] = field(default_factory=list)  # named, but not presentations
@@ -127,6 +131,7 @@ class IndexReport:
             "skipped_pages": self.skipped_pages,
             "cut_pages": sum(len(pages) for _, pages in self.cut),
             "picture_pages": self.picture_pages,
+            "ocr_pages": self.ocr_pages,
             "failing": self.failing,
             "recatalogued": self.recatalogued,
             "ignored": list(self.ignored),
@@ -144,6 +149,7 @@ class Task:
     file: Seen
     catalog: CatalogEntry | None
     talk: str  # the talk the file belongs to
+    ocr: Ocr | None = None  # how its pictures are read; None: not
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,19 +158,22 @@ class Outcome:
     doc: Document | None = None
     terms: tuple[PageTerms, ...] = ()  # a page's each, then the catalog title's, if any
     failure: Failure | None = None
+    ocr: str | None = None  # how its pictures were read: None, "pages" or "all"
 
 
 def build_document(path: Path, catalog: CatalogEntry | None = None,
-                   talk: str | None = None) -> Document:
-    """Extract PATH and tag its pages' languages, its speaker and what CATALOG says of it.
-    TALK, when given, is the talk it belongs to (that of a copy of it indexed before)."""
-    doc = extract(path)
+                   talk: str | None = None, ocr: Ocr | None = None) -> Document:
+    """Extract PATH (its pictures of text read as OCR says) and tag its pages' languages, its
+    speaker and what CATALOG says of it. TALK, when given, is the talk it belongs to (that of a
+    copy of it indexed before)."""
+    doc = extract(path, ocr)
     languages = tag_pages(doc.pages)
     doc = replace(doc, pages=languages.pages, lang=languages.main, languages=languages.shares)
     return apply_catalog(doc, catalog, talk)
 
 
-def read_as_indexed(path: Path, on_catalog_error: Callable[[CatalogError], None]) -> Document:
+def read_as_indexed(path: Path, on_catalog_error: Callable[[CatalogError], None],
+                    ocr: Ocr | None = None) -> Document:
     """PATH (resolved) read as an index run reads it, its catalog row applied, without indexing
     it (`archive inspect`). A catalog that cannot be read is passed to ON_CATALOG_ERROR, and the
     file read without it, as a run does; a file that cannot be read raises ExtractionError."""
@@ -173,7 +182,7 @@ def read_as_indexed(path: Path, on_catalog_error: Callable[[CatalogError], None]
     except CatalogError as exc:
         on_catalog_error(exc)
         catalog = None
-    return build_document(path, catalog)
+    return build_document(path, catalog, ocr=ocr)
 
 
 def apply_catalog(doc: Document, catalog: CatalogEntry | None, talk: str | None = None) -> Document:
@@ -232,7 +241,7 @@ def process(task: Task) -> Outcome:
     """Everything a file needs before the writer: never raises."""
     path = task.file.path
     try:
-        doc = build_document(Path(path), task.catalog, task.talk)
+        doc = build_document(Path(path), task.catalog, task.talk, task.ocr)
         terms = document_terms(doc)
     except ExtractionError as exc:
         return Outcome(task.file, failure=Failure(exc.path, exc.reason))
@@ -242,7 +251,7 @@ def process(task: Task) -> Outcome:
         return Outcome(task.file, failure=Failure(path, "needed more than the memory limit"))
     except Exception as exc:  # a bug or a library's surprise: one file fails, the run goes on
         return Outcome(task.file, failure=Failure(path, f"{type(exc).__name__}: {one_line(exc)}"))
-    return Outcome(task.file, doc=doc, terms=terms)
+    return Outcome(task.file, doc=doc, terms=terms, ocr=task.ocr.mode if task.ocr else None)
 
 
 # ---------------------------------------------------------------------------- the run
@@ -318,6 +327,7 @@ def index_paths(
     wait: bool = True,
     on_wait: Callable[[], None] | None = None,
     prune: bool = False,
+    ocr: str | None = None,
 ) -> IndexReport:
     """Bring the index at INDEX_DIR up to date with the files under ROOTS.
 
@@ -326,11 +336,16 @@ def index_paths(
     nothing is written and the report's plan says what would be done. One run at a time writes
     an index: another waits for it (ON_WAIT is called once, when it starts waiting), or with
     WAIT false fails with IndexBusy. A root folder where no file is found while the index
-    holds some keeps them (an unmounted disk looks so) unless PRUNE; see `make_plan`.
+    holds some keeps them (an unmounted disk looks so) unless PRUNE; see `make_plan`. OCR,
+    "pages" or "all", reads pictures of text (see `indexer.ocr`; OcrUnavailable without
+    Tesseract): files whose pictures were not read so are read again, and a file read so once
+    is read so whenever it is read again.
     """
     started = time.perf_counter()
-    report = IndexReport()
-    options = dict(retry_failed=retry_failed, prune=prune)
+    report = IndexReport(ocr=ocr)
+    options = dict(retry_failed=retry_failed, prune=prune, ocr=ocr)
+    if ocr and not dry_run:
+        check_tesseract()
     if dry_run:
         return _index(roots, index_dir, report, started, rebuild, True, options, jobs,
                       limits, on_progress)
@@ -342,8 +357,12 @@ def index_paths(
 def _index(roots, index_dir, report, started, rebuild, dry_run, options, jobs, limits,
            on_progress) -> IndexReport:
     if rebuild and not dry_run:
+        # A file whose pictures were read before is read so again (see `_ocr`).
+        read_before = {path: record.ocr for path, record in manifest.load(index_dir).items()
+                       if record.ocr and record.error is None}
         with rebuilding(index_dir) as archive:
-            _run(archive, {}, roots, report, options, jobs, limits, on_progress, started)
+            _run(archive, {}, roots, report, options, jobs, limits, on_progress, started,
+                 read_before)
     else:
         if dry_run:
             try:
@@ -388,7 +407,13 @@ def _count_plan(report: IndexReport, plan: Plan, reading: bool = False) -> None:
     report.failures += [Failure(path, f"cannot read: {reason}") for path, reason in plan.unreadable]
 
 
-def _run(archive, records, roots, report, options, jobs, limits, on_progress, started):
+def _run(archive, records, roots, report, options, jobs, limits, on_progress, started,
+         read_before: dict[str, str] | None = None):
+    """The run; READ_BEFORE, how each file's pictures were read (`FileRecord.ocr`) where
+    RECORDS does not say (a rebuild)."""
+    if read_before is None:
+        read_before = {path: record.ocr for path, record in records.items()
+                       if record.ocr and record.error is None}
     catalogs = _Catalogs(report)
     plan = make_plan(roots, records, catalog_digest=catalogs.digest, **options)
     report.plan = plan
@@ -410,7 +435,8 @@ def _run(archive, records, roots, report, options, jobs, limits, on_progress, st
 
     def task(file: Seen) -> Task:
         catalog = catalogs.entry(Path(file.path))
-        return Task(file, catalog, copies.talk(file, catalog))
+        return Task(file, catalog, copies.talk(file, catalog),
+                    _ocr(options["ocr"], read_before.get(file.path)))
 
     outcomes = _outcomes(map(task, files), jobs or default_jobs(), limits or Limits())
     done = 0
@@ -510,11 +536,19 @@ def _stored_document(path: str, stored: list[PageRecord], record: FileRecord) ->
         format=first.format,
         title=first.title or None,
         author=author,
-        pages=tuple(Page(page.page, page.content, None if page.lang == "none" else page.lang)
-                    for page in stored),
+        pages=tuple(Page(page.page, page.content, None if page.lang == "none" else page.lang,
+                         ocr_from=page.ocr_from) for page in stored),
         lang=None if first.doc_lang == "none" else first.doc_lang,
         languages=dict(first.languages or {}),
     )
+
+
+def _ocr(asked: str | None, before: str | None) -> Ocr | None:
+    """How a file's pictures are read: as ASKED, or as far as they were read BEFORE, if
+    further: text once read from a picture is not lost when the file changes or the index is
+    rebuilt."""
+    mode = max(asked, before, key=OCR_LEVELS.__getitem__)
+    return None if mode is None else Ocr(every_picture=mode == "all")
 
 
 def _now() -> str:
@@ -610,6 +644,7 @@ def _write(writer, outcome: Outcome, records: dict[str, FileRecord], report: Ind
     records[file.path] = FileRecord(
         file.path, file.size, file.mtime_ns, file.sha256 or "", len(doc.pages),
         author=doc.author or "", catalog=catalog, indexed=_now(),
+        pictures=len(doc.picture_pages), ocr=outcome.ocr,
     )
     if new:
         report.added += 1
@@ -621,7 +656,9 @@ def _write(writer, outcome: Outcome, records: dict[str, FileRecord], report: Ind
         report.partial.append((doc.path, doc.skipped_pages))
     if doc.cut_pages:
         report.cut.append((doc.path, doc.cut_pages))
-    report.picture_pages += len(doc.picture_pages)
+    read = {page.number for page in doc.pages if page.ocr_from is not None}
+    report.ocr_pages += len(read)
+    report.picture_pages += sum(number not in read for number in doc.picture_pages)
     report.documents_by_lang[doc.lang or "none"] += 1
     report.pages_by_lang.update(page.lang or "none" for page in doc.pages)
 

@@ -51,11 +51,13 @@ class Plan:
     # Kept as they are (unchanged, touched or moved) but their catalog row changed: the row is
     # applied to their stored pages, without reading them again.
     recatalog: list[Seen] = field(default_factory=list)
+    # Unchanged, but their pictures are to be read as they were not before (`--ocr`).
+    ocr: list[Seen] = field(default_factory=list)
 
     @property
     def extract(self) -> list[Seen]:
         """The files to read, in a stable order."""
-        return sorted(self.add + self.update + self.retry, key=lambda seen: seen.path)
+        return sorted(self.add + self.update + self.retry + self.ocr, key=lambda seen: seen.path)
 
     def to_dict(self) -> dict:
         return {
@@ -70,6 +72,7 @@ class Plan:
             "ignored": list(self.ignored),
             "unreadable": [{"path": path, "reason": reason} for path, reason in self.unreadable],
             "recatalog": [s.path for s in self.recatalog],
+            "ocr": [s.path for s in self.ocr],
             "held": [{"root": root, "files": n} for root, n in self.held],
         }
 
@@ -190,9 +193,11 @@ def _under(path: str, roots: list[Path]) -> bool:
 def make_plan(
     roots: list[Path], manifest: dict[str, FileRecord], retry_failed: bool = False,
     catalog_digest: Callable[[str], str] | None = None, prune: bool = False,
+    ocr: str | None = None,
 ) -> Plan:
     """What to do to bring MANIFEST's files under ROOTS up to date. CATALOG_DIGEST, a path's
-    catalog row's digest now, finds the files kept as they are whose row changed.
+    catalog row's digest now, finds the files kept as they are whose row changed. OCR, "pages"
+    or "all" (`--ocr`), reads again the unchanged files whose pictures were not read so.
 
     Files gone from under ROOTS are removed, except under a folder that could not be listed,
     and under a root folder where no file is found at all while the index holds some (an
@@ -224,6 +229,8 @@ def make_plan(
                 plan.retry.append(Seen(file.path, file.size, file.mtime_ns, record.sha256))
             elif record.error is not None:
                 plan.failing.append(file)
+            elif pictures_unread(record, ocr):
+                plan.ocr.append(Seen(file.path, file.size, file.mtime_ns, record.sha256))
             else:
                 plan.unchanged.append(file)
             continue
@@ -233,7 +240,10 @@ def make_plan(
             plan.unreadable.append((file.path, exc.strerror or str(exc)))
             continue
         if record is not None:
-            if record.sha256 == file.sha256 and (record.error is None or not retry_failed):
+            if record.error is None and record.sha256 == file.sha256 and pictures_unread(
+                    record, ocr):
+                plan.ocr.append(file)
+            elif record.sha256 == file.sha256 and (record.error is None or not retry_failed):
                 plan.touch.append(file)  # its record takes the new size and time
                 if record.error is not None:
                     plan.failing.append(file)
@@ -252,6 +262,18 @@ def make_plan(
                 plan.recatalog.append(file)
         plan.recatalog.sort(key=lambda seen: seen.path)
     return plan
+
+
+# How far a file's pictures were read, by `FileRecord.ocr`.
+OCR_LEVELS = {None: 0, "pages": 1, "all": 2}
+
+
+def pictures_unread(record: FileRecord, ocr: str | None) -> bool:
+    """Whether OCR ("pages", "all" or None) reads pictures of RECORD's file that were not read:
+    with "pages", those of its pages of (nearly) no text; with "all", any."""
+    if OCR_LEVELS[ocr] <= OCR_LEVELS[record.ocr]:
+        return False
+    return ocr == "all" or record.pictures > 0
 
 
 def _catalog_changed(recorded: str | None, now: str) -> bool:

@@ -30,6 +30,8 @@ IN_FLIGHT_BYTES = 64 * 2**20
 @dataclass(frozen=True, slots=True)
 class Limits:
     seconds: int = 60  # per file
+    # per file when its pictures are read too (`--ocr`): Tesseract takes 1-2 s a picture
+    ocr_seconds: int = 900
     memory_mb: int = 1024  # per file, on top of what the worker holds before it starts
 
 

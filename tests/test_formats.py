@@ -36,9 +36,9 @@ MIMETYPE = "application/vnd.oasis.opendocument.presentation"
 
 
 def make_odp(path: Path, pages: list[str], meta: str | None = "", mimetype: str = MIMETYPE,
-             mimetype_first: bool = True) -> Path:
+             mimetype_first: bool = True, pictures: dict[str, bytes] | None = None) -> Path:
     """An ODP whose content.xml holds PAGES (each a draw:page's inner XML); META the inner XML
-    of office:meta (None: no meta.xml)."""
+    of office:meta (None: no meta.xml); PICTURES, members by name ("Pictures/a.png")."""
     content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {NS}>'
                "<office:body><office:presentation>"
                + "".join(f"<draw:page>{page}</draw:page>" for page in pages)
@@ -47,6 +47,7 @@ def make_odp(path: Path, pages: list[str], meta: str | None = "", mimetype: str 
     if meta is not None:
         members.append(("meta.xml", (f"<office:document-meta {NS}><office:meta>{meta}"
                                      "</office:meta></office:document-meta>")))
+    members += list((pictures or {}).items())
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
         if mimetype_first:
             package.writestr("mimetype", mimetype, zipfile.ZIP_STORED)
@@ -524,11 +525,11 @@ def test_pages_of_pictures_without_text_are_named_in_each_format(tmp_path):
             for name in ("ekrāns.pptx", "skenēts.pdf", "bilde.odp")] == [(1,), (1,), (1,)]
     result = CliRunner().invoke(main, ["--index", str(tmp_path / "idx"), "index", str(folder)])
     assert result.exit_code == 0, result.output
-    assert ("  pictures but (nearly) no text on 3 pages: pictures of text are not read "
-            "(`archive inspect FILE` names them)\n") in result.stderr
+    assert ("  3 pages may hold pictures of text: --ocr reads them (`archive inspect FILE` "
+            "names them)\n") in result.stderr
     inspected = CliRunner().invoke(main, ["inspect", str(folder / "ekrāns.pptx")])
-    assert ("\npictures:    pages 1: pictures but (nearly) no text (pictures of text are not "
-            "read)\n") in inspected.stdout
+    assert ("\npictures:    pages 1: pictures but (nearly) no text (`--ocr` reads pictures of "
+            "text)\n") in inspected.stdout
     report = CliRunner().invoke(main, ["-q", "--index", str(tmp_path / "idx2"), "index",
                                        "--json", str(folder)])
     assert json.loads(report.stdout)["picture_pages"] == 3

@@ -349,7 +349,7 @@ def test_sigkill_at_any_moment_leaves_a_searchable_index(tmp_path):
     for path in sorted(p for p in CORPUS.iterdir() if p.suffix in (".pdf", ".pptx")):
         for copy in range(2):
             shutil.copy(path, folder / f"{copy}-{path.name}")
-    expected_pages = 2 * 161
+    expected_pages = 2 * 163
     index = tmp_path / "idx"
     rng = random.Random(5)
     killed_with_workers = 0
@@ -406,7 +406,7 @@ def test_two_indexers_and_searches_at_once(tmp_path):
     archive = Archive.open(index)
     try:
         with archive.searcher() as searcher:
-            assert searcher.doc_count() == 172
+            assert searcher.doc_count() == 174
     finally:
         archive.close()
     busy = subprocess.run([sys.executable, "-c", "from cli import main; main()", "--index",

@@ -23,7 +23,7 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from archive.analysis import ALTERNATIVE, LANGUAGES
 
 # Bump when the fields or their analysis change: an index of another version must be rebuilt.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 STEM_FIELDS = {lang: f"stem_{lang}" for lang in LANGUAGES}
 
 
@@ -48,21 +48,28 @@ class AnalysedText(TEXT):
     the encoding of positions. Queries still use the field's analyzer."""
 
     def index(self, value, **kwargs):
-        boost = self.format.field_boost
-        for tbytes, frequency, encoded in self.postings(value):
-            yield tbytes, frequency, frequency * boost, encoded
+        boost, frequency = self.format.field_boost, self.format.decode_frequency
+        for tbytes, weight, encoded in self.postings(value):
+            yield tbytes, frequency(encoded), weight * boost, encoded
 
-    def postings(self, value) -> list[tuple[bytes, int, bytes]]:
-        """(term, its frequency, its positions encoded) of each term of a page, in the order of
-        their first position; what `index` yields, without the weight. A word with two keys
-        ("a|b") has both at its position."""
+    def postings(self, value) -> list[tuple[bytes, float, bytes]]:
+        """(term, its weight, its positions encoded) of each term of a page, in the order of
+        their first position; what `index` yields, without the frequency. A term's weight is
+        its frequency, but for words read from pictures (see OCR_MARK). A word with two keys
+        ("a|b") has both at its position. A mark takes a position, so that no phrase runs from
+        typed text into text read from a picture."""
         positions = defaultdict(list)
-        for position, word_terms in enumerate(value.split()):
+        words = value.split()
+        for position, word_terms in enumerate(words):
             if ALTERNATIVE in word_terms:
                 for term in word_terms.split(ALTERNATIVE):
                     positions[term].append(position)
             else:
                 positions[word_terms].append(position)
+        weights = None
+        if OCR_MARK in positions:
+            weights = _ocr_weights(words)
+            del positions[OCR_MARK]
         encode, once = self.format.encode, _FOUND_ONCE
         postings = []
         for term, where in positions.items():
@@ -70,13 +77,40 @@ class AnalysedText(TEXT):
                 encoded = encode(where)
             elif (encoded := once.get(where[0])) is None:
                 encoded = once[where[0]] = encode(where)
-            postings.append((term.encode("utf-8"), len(where), encoded))
+            weight = len(where) if weights is None else sum(weights[p] for p in where)
+            postings.append((term.encode("utf-8"), weight, encoded))
         return postings
 
     @staticmethod
     def length(value) -> int:
-        """The page's length in words, for scoring: a word's second key does not lengthen it."""
-        return value.count(" ") + 1 if value else 0
+        """The page's length in words, for scoring: a word's second key does not lengthen it,
+        nor does a mark."""
+        return value.count(" ") + 1 - value.count(OCR_MARK) if value else 0
+
+
+# Words read from a page's pictures (`archive index --ocr`) stand between two marks in a field's
+# value (see `ocr_marked`), and weigh this much of a typed word's: a page that says a word
+# ranks above a page whose picture shows it, and OCR's misreadings weigh less.
+OCR_MARK = "\x00"  # never in a page's terms: text is made valid (NUL replaced) when extracted
+OCR_WEIGHT = 0.5
+
+
+def _ocr_weights(words: list[str]) -> list[float]:
+    """The weight of each of WORDS: OCR_WEIGHT between two marks, 1 elsewhere."""
+    weights, weight = [], 1.0
+    for word in words:
+        if word == OCR_MARK:
+            weight = OCR_WEIGHT if weight == 1.0 else 1.0
+        weights.append(weight)
+    return weights
+
+
+def ocr_marked(value: str, typed: int) -> str:
+    """VALUE, space-separated terms, with the words after its first TYPED between marks."""
+    words = value.split(" ")
+    if not value or typed >= len(words):
+        return value  # nothing was read from pictures that makes a word
+    return " ".join([*words[:typed], OCR_MARK, *words[typed:], OCR_MARK])
 
 
 # Most terms of a page are found on it once, and Whoosh encodes positions by pickling them: the
@@ -141,6 +175,7 @@ def build_schema() -> Schema:
         page=STORED(),  # never searched: a numeric field would index 8 terms a page
         pages=STORED(),
         content=STORED(),  # the page's text, for snippets
+        ocr_from=STORED(),  # where in content the text read from pictures starts, if any
         keys=STORED(),  # the key of each word of content, in order, for highlighting
         exact=AnalysedText(analyzer=word_analyzer()),
         **{field: AnalysedText(analyzer=terms) for field in STEM_FIELDS.values()},

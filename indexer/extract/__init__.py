@@ -12,11 +12,23 @@ import re
 import stat
 import sys
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import Protocol
 
 from indexer.errors import ExtractionError
 from indexer.model import Document, Page
+
+
+class PictureReader(Protocol):
+    """What an extractor asks of the reader of pictures of text (`indexer.ocr.Ocr`)."""
+
+    def wanted(self, page: Page) -> bool:
+        """Whether the pictures of PAGE, as extracted, are to be read."""
+
+    def read_page(self, page: Page, images: Iterable[bytes], where: str) -> Page:
+        """PAGE with the text of IMAGES, the pictures it shows, as its last part."""
 
 # suffix -> (format name, module that reads it); modules are imported only when needed
 EXTRACTORS = {
@@ -53,7 +65,8 @@ def is_supported(path: Path) -> bool:
     return path.suffix.lower() in EXTRACTORS or path.suffix.lower() in UNSUPPORTED
 
 
-def extract(path: Path) -> Document:
+def extract(path: Path, ocr: PictureReader | None = None) -> Document:
+    """PATH's text, page by page; with OCR, its pictures of text read too (see indexer.ocr)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in UNSUPPORTED:
@@ -65,7 +78,7 @@ def extract(path: Path) -> Document:
     _check_content(path, fmt)
     module = importlib.import_module(module_name)
     try:
-        doc = module.extract(path)
+        doc = module.extract(path, ocr)
     except (ExtractionError, MemoryError):
         raise  # MemoryError: the file's memory limit, reported as such
     except Exception as exc:  # any library, any failure: one line, never a traceback
@@ -113,7 +126,8 @@ def _bounded(doc: Document) -> Document:
         if text != page.text:  # cut (the parts no longer add up to it) or made valid
             parts = () if len(text) < len(page.text) else tuple(
                 (kind, valid_text(piece)) for kind, piece in page.parts)
-            page = replace(page, text=text, parts=parts)
+            ocr_from = page.ocr_from if page.ocr_from is None or page.ocr_from < len(text) else None
+            page = replace(page, text=text, parts=parts, ocr_from=ocr_from)
         pages.append(page)
     return replace(doc, pages=tuple(pages), title=valid_text(doc.title),
                    author=valid_text(doc.author), cut_pages=tuple(cut))

@@ -15,14 +15,19 @@ from __future__ import annotations
 
 import logging
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from lxml import etree
 
 from indexer.errors import ExtractionError
-from indexer.extract import build_page, check_unpacked_size, nearly_empty, one_line
-
-# The same limits against ZIP bombs as a PPTX's.
+from indexer.extract import (
+    PictureReader,
+    build_page,
+    check_unpacked_size,
+    nearly_empty,
+    one_line,
+)
 from indexer.model import Document
 
 logger = logging.getLogger(__name__)
@@ -38,6 +43,7 @@ _NS = {
     "presentation": "urn:oasis:names:tc:opendocument:xmlns:presentation:1.0",
     "meta": "urn:oasis:names:tc:opendocument:xmlns:meta:1.0",
     "dc": "http://purl.org/dc/elements/1.1/",
+    "xlink": "http://www.w3.org/1999/xlink",
 }
 
 
@@ -58,6 +64,7 @@ _THUMBNAIL, _OBJECT, _IMAGE = (_q(n) for n in ("draw:page-thumbnail", "draw:obje
 # LibreOffice writes a slide's comments as officeooo:annotation (ODF 1.2 has no place for
 # them); ODF 1.3 names them office:annotation.
 _COMMENTS = (_ANNOTATION, "{http://openoffice.org/2009/office}annotation")
+_HREF = _q("xlink:href")
 _CLASS, _PLACEHOLDER = _q("presentation:class"), _q("presentation:placeholder")
 # Paragraph-level elements, each on lines of its own; lists and sections hold more of them.
 _PARAGRAPHS = frozenset(_q(n) for n in ("text:p", "text:h"))
@@ -76,32 +83,48 @@ _NOT_INLINE = frozenset(_q(n) for n in (
     "presentation:footer", "presentation:date-time"))
 
 
-def extract(path: Path) -> Document:
+def extract(path: Path, ocr: PictureReader | None = None) -> Document:
     with zipfile.ZipFile(path) as package:
         _check_package(path, package)
         content = etree.fromstring(package.read("content.xml"), _PARSER)
         title, author = _meta(path, package)
-    presentation = content.find(f"{_q('office:body')}/{_q('office:presentation')}")
-    if presentation is None:
-        raise ExtractionError(path, "cannot read ODP: content.xml holds no presentation")
-    pages, skipped, pictures = [], [], []  # pictures: slides of (nearly) no text with an image
-    for number, page in enumerate(presentation.iterchildren(_PAGE), start=1):
-        try:
-            parts = page_parts(page)
-        except MemoryError:
-            raise  # the file's memory limit: it ends the file, not a slide
-        except Exception as exc:  # noqa: BLE001 - one bad slide must not lose the others
-            logger.warning("%s: slide %d skipped: %s", path, number, one_line(exc))
-            skipped.append(number)
-            parts = []
-        pages.append(build_page(number, parts))
-        if nearly_empty(pages[-1]) and next(page.iter(_IMAGE), None) is not None:
-            pictures.append(number)
+        presentation = content.find(f"{_q('office:body')}/{_q('office:presentation')}")
+        if presentation is None:
+            raise ExtractionError(path, "cannot read ODP: content.xml holds no presentation")
+        pages, skipped, pictures = [], [], []  # pictures: slides of (nearly) no text with an image
+        for number, page in enumerate(presentation.iterchildren(_PAGE), start=1):
+            try:
+                parts = page_parts(page)
+            except MemoryError:
+                raise  # the file's memory limit: it ends the file, not a slide
+            except Exception as exc:  # noqa: BLE001 - one bad slide must not lose the others
+                logger.warning("%s: slide %d skipped: %s", path, number, one_line(exc))
+                skipped.append(number)
+                parts = []
+            read = build_page(number, parts)
+            images = [image.get(_HREF) for image in page.iter(_IMAGE)]
+            if nearly_empty(read) and images:
+                pictures.append(number)
+            if ocr and images and ocr.wanted(read):
+                read = ocr.read_page(read, _pictures(package, images), str(path))
+            pages.append(read)
     if not pages:
         raise ExtractionError(path, "ODP has no slides")
     return Document(path=str(path), format="odp", title=title, author=author,
                     pages=tuple(pages), skipped_pages=tuple(skipped),
                     picture_pages=tuple(pictures))
+
+
+def _pictures(package: zipfile.ZipFile, names: list[str | None]) -> Iterator[bytes]:
+    """The bytes of each picture the package holds of NAMES (draw:image's links), each once; a
+    link outside the package, or to nothing, is left out."""
+    for name in dict.fromkeys(names):
+        if not name or "://" in name:
+            continue
+        try:
+            yield package.read(name.removeprefix("./"))
+        except KeyError:
+            continue
 
 
 def _check_package(path: Path, package: zipfile.ZipFile) -> None:

@@ -11,18 +11,25 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from pypdf import PdfReader
 
 from indexer.errors import ExtractionError
-from indexer.extract import build_page, nearly_empty, one_line, pypdf_patches
+from indexer.extract import (
+    PictureReader,
+    build_page,
+    nearly_empty,
+    one_line,
+    pypdf_patches,
+)
 from indexer.model import Document, Page
 
 logger = logging.getLogger(__name__)
 
 
-def extract(path: Path) -> Document:
+def extract(path: Path, ocr: PictureReader | None = None) -> Document:
     reader = PdfReader(path)
     if reader.is_encrypted and not reader.decrypt(""):
         raise ExtractionError(path, "encrypted PDF that needs a password")
@@ -46,9 +53,13 @@ def extract(path: Path) -> Document:
                 text = ""
             parts = [("body", join_letter_spaced(text))]
             parts += [("annotation", drawn) for drawn in _annotation_texts(path, page, number)]
-            pages.append(build_page(number, parts))
-            if nearly_empty(pages[-1]) and _shows_images(page):
+            read = build_page(number, parts)
+            shows_images = _shows_images(page)
+            if nearly_empty(read) and shows_images:
                 pictures.append(number)
+            if ocr and shows_images and ocr.wanted(read):
+                read = ocr.read_page(read, _images(path, page, number), str(path))
+            pages.append(read)
     if not pages:
         raise ExtractionError(path, "PDF has no pages")
     return Document(
@@ -75,6 +86,27 @@ def _shows_images(page, depth: int = 2) -> bool:
     except Exception:  # noqa: BLE001 - a broken resource dictionary: no picture known
         return False
     return False
+
+
+def _images(path: Path, page, number: int) -> Iterator[bytes]:
+    """The pictures PAGE draws, each as an image file's bytes (pypdf decodes them, with
+    Pillow); one that cannot be decoded is left out, with a warning."""
+    try:
+        images = page.images
+        count = len(images)
+    except Exception as exc:  # noqa: BLE001 - a broken resource dictionary: no pictures
+        logger.warning("%s: pictures of page %d not read: %s", path, number, one_line(exc))
+        return
+    for n in range(count):
+        try:
+            data = images[n].data
+        except MemoryError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one bad picture must not lose the others
+            logger.warning("%s: a picture of page %d not read: %s", path, number, one_line(exc))
+            continue
+        if data:
+            yield data
 
 
 def _meta_text(meta, key: str) -> str | None:

@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from indexer.errors import ExtractionError
-from indexer.extract import pptx
+from indexer.extract import PictureReader, pptx
 from indexer.model import Document
 
 logger = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ def soffice() -> str | None:
     return next((found for name in COMMANDS if (found := shutil.which(name))), None)
 
 
-def extract(path: Path) -> Document:
+def extract(path: Path, ocr: PictureReader | None = None) -> Document:
     command = soffice()
     if command is None:
         raise ExtractionError(path, NOT_INSTALLED)
@@ -54,7 +54,7 @@ def extract(path: Path) -> Document:
         shutil.copyfile(path, source)
         converted = _convert(path, command, source, work)
         try:
-            doc = pptx.extract(converted)
+            doc = pptx.extract(converted, ocr)
         except ExtractionError as exc:
             raise ExtractionError(path, exc.reason.replace("PPTX", "PPT")) from exc
     return replace(doc, path=str(path), format="ppt")

@@ -31,6 +31,7 @@ import logging
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from lxml import etree
@@ -40,6 +41,7 @@ from pptx.oxml.ns import qn
 from indexer.errors import ExtractionError
 from indexer.extract import (
     MAX_DOCUMENT_CHARS,
+    PictureReader,
     build_page,
     check_unpacked_size,
     nearly_empty,
@@ -77,7 +79,7 @@ _A_P = qn("a:p")
 _NOT_NOTES = frozenset({"sldImg", "hdr", "ftr", "dt", "sldNum"})
 
 
-def extract(path: Path) -> Document:
+def extract(path: Path, ocr: PictureReader | None = None) -> Document:
     with zipfile.ZipFile(path) as package:
         _check_sizes(path, package)
         parts = _Parts(package, path)
@@ -106,10 +108,13 @@ def extract(path: Path) -> Document:
                 skipped.append(number)
                 pieces = []
             page = build_page(number, pieces)
+            images = parts.related(slide, IMAGE)
+            if nearly_empty(page) and images:
+                pictures.append(number)
+            if ocr and images and ocr.wanted(page):
+                page = ocr.read_page(page, parts.images(images.values()), str(path))
             parts.chars += len(page.text)
             pages.append(page)
-            if nearly_empty(page) and parts.related(slide, IMAGE):
-                pictures.append(number)
         title, author = parts.core_properties()
     return Document(path=str(path), format="pptx", title=title, author=author,
                     pages=tuple(pages), skipped_pages=tuple(skipped),
@@ -138,6 +143,15 @@ class _Parts:
 
     def xml(self, name: str):
         return parse_xml(self.package.read(name))
+
+    def images(self, names) -> Iterator[bytes]:
+        """The bytes of each picture part of NAMES (the slide's own pictures, its background's
+        too, in the order its relationships list them), each once; one missing is left out."""
+        for name in dict.fromkeys(names):
+            try:
+                yield self.package.read(name)
+            except KeyError:
+                continue
 
     def related(self, source: str, kind: str) -> dict[str, str]:
         """Relationship id -> part name, of SOURCE's relationships of KIND ("" for the
