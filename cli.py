@@ -797,5 +797,48 @@ def stats(obj: dict, as_json: bool) -> None:
         emit(output.stats(result, obj["index_dir"]))
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on. Another than this machine's own (0.0.0.0, a "
+              "LAN address) lets anyone who can reach it read the archive.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535),
+              help="The port to listen on (0: any free one).")
+@click.pass_obj
+def serve(obj: dict, host: str, port: int) -> None:
+    """Serve the archive as a web page, read-only, until Ctrl-C: one search box with the same
+    query language and results as `archive search`, filters by language, speaker, event and
+    year with counts, each talk with every slide's text and similar talks, the speakers and
+    the stats; each hit opens its file (a PDF at the slide). /api/search, /api/show,
+    /api/similar, /api/speakers and /api/stats answer with the JSON of the commands' --json.
+
+    The index may be updated by `archive index` while it serves: the next request reads the
+    new one.
+
+    \b
+    Examples:
+      archive serve
+      archive serve --port 8000
+      curl 'http://127.0.0.1:8080/api/search?q=LEAN&lang=lt'
+    """
+    from archive.serve import is_public, make_server
+
+    try:
+        server = make_server(obj["index_dir"], host, port)
+    except OSError as exc:
+        raise Failed(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    bound_host, bound_port = server.server_address[:2]
+    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
+    if is_public(host):
+        error(f"warning: listening on {host}: anyone who can reach this machine on port "
+              f"{bound_port} can read the archive and its files")
+    echo(f"Serving {obj['index_dir']} at http://{shown}:{bound_port}/ (Ctrl-C stops)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
 if __name__ == "__main__":
     main()

@@ -29,14 +29,16 @@ class Found(NamedTuple):
     offset: int
     suggestion: str | None
     notes: list[str]  # what the user should know of how the query was searched
+    facets: dict[str, dict[str, int]] | None = None  # see `archive.facets.counts`
 
 
 def find(archive, text: str, *, by_page: bool = False, collapse: bool = True,
          lang: str | None = None, speaker: str | None = None, limit: int = 10,
-         offset: int = 0, exact: bool = False) -> Found:
+         offset: int = 0, exact: bool = False, event: str | None = None,
+         year: str | None = None, facets: bool = False) -> Found:
     """TEXT searched as `archive search` searches it (see `archive.query.search_talks` and
     `search`), with a corrected query when few match (never with EXACT: the spelling typed is
-    what was asked)."""
+    what was asked). EVENT, YEAR and FACETS: see `search_talks` (talks only, not BY_PAGE)."""
     notes: list[str] = []
     if by_page:
         entries, total = search_pages(archive, text, lang=lang, speaker=speaker, limit=limit,
@@ -44,10 +46,12 @@ def find(archive, text: str, *, by_page: bool = False, collapse: bool = True,
         total_pages = total
     else:
         grouped = search_talks(archive, text, lang=lang, speaker=speaker, limit=limit,
-                               offset=offset, exact=exact, collapse=collapse, notes=notes)
+                               offset=offset, exact=exact, collapse=collapse, notes=notes,
+                               event=event, year=year, facets=facets)
         entries, total, total_pages = grouped.files, grouped.total_files, grouped.total_pages
     suggestion = suggest(archive, text) if total < SUGGEST_BELOW and not exact else None
-    return Found(entries, total, total_pages, by_page, collapse, offset, suggestion, notes)
+    return Found(entries, total, total_pages, by_page, collapse, offset, suggestion, notes,
+                 None if by_page else grouped.facets)
 
 
 class StoredFile(NamedTuple):

@@ -35,6 +35,9 @@ from archive.engine.postings import page_scores
 from archive.engine.queries import parse_query, q
 from archive.engine.schema import STEM_FIELDS
 from archive.errors import ArchiveError
+from archive.facets import counts as facet_counts
+from archive.facets import kept as facets_kept
+from archive.facets import talk_table
 from archive.records import PageRecord
 from archive.results import (
     FileHit,
@@ -47,6 +50,7 @@ from archive.results import (
     collect_files,
     collect_speakers,
     collect_stats,
+    file_fields,
     to_hit,
 )
 from archive.store import Archive
@@ -81,7 +85,11 @@ class Matched:
         if word in self.exact:
             return True
         wanted = self.keys.get(lang)
-        return bool(wanted) and any(key in wanted for key in keys.split(ALTERNATIVE))
+        if not wanted:
+            return False
+        if ALTERNATIVE not in keys:  # most words have one key: no list made for them
+            return keys in wanted
+        return any(key in wanted for key in keys.split(ALTERNATIVE))
 
 
 class _Expander:
@@ -447,28 +455,41 @@ def search_talks(
     collapse: bool = True,
     pages_per_file: int = 3,
     notes: list[str] | None = None,
+    event: str | None = None,
+    year: str | None = None,
+    facets: bool = False,
 ) -> Grouped:
     """Matches grouped by file, best file first, each with its best pages and its other
     versions; with COLLAPSE, the versions of one talk (see `talk` in the schema) are one entry,
-    shown under its best-matching file. NOTES: see `expand`."""
+    shown under its best-matching file. EVENT and YEAR keep the talks of that event and year
+    (as `archive stats` names them); with FACETS, the groups are counted by language,
+    speaker, event and year (see `archive.facets`). NOTES: see `expand`."""
     filter_ = _filters(archive, lang, speaker)
+    table = archive.memo("talks", talk_table) if facets or event or year else None
+    versions = archive.memo("talk files", talk_files) if archive.keeps_tables else None
     with archive.searcher() as searcher:
         query, matched = expand(archive, text, exact_only=exact, lang=lang, notes=notes)
         query = _restricted(query, filter_)
         scores = page_scores(searcher, query)
+        if table is not None:
+            scores = facets_kept(searcher, scores, table, event, year)
         stop = None if limit is None else offset + limit
         return _grouped(searcher, scores, "talk" if collapse else "path", matched,
-                        slice(offset, stop), pages_per_file)
+                        slice(offset, stop), pages_per_file, table if facets else None, versions)
 
 
 def _grouped(searcher, scores: dict[int, float], key: str, matched: Matched, chosen: slice,
-             per_group: int) -> Grouped:
+             per_group: int, table: dict | None = None,
+             talk_files: dict[str, tuple[Version, ...]] | None = None) -> Grouped:
     """The CHOSEN groups of the pages in SCORES (by document number, best first) that share
-    KEY, groups and pages best first, each with its talk's other versions.
+    KEY, groups and pages best first, each with its talk's other versions; with TABLE (see
+    `archive.facets.talk_table`), every group counted by facet; TALK_FILES (see
+    `talk_files`), when kept, gives the versions.
 
     Each page's KEY is read from its column, a segment at a time (Whoosh's grouping facet
     reads it a page at a time, a seek and a read each)."""
     order: dict[bytes, list[int]] = {}
+    groups: dict[int, bytes] = {}
     if scores:  # an index with nothing committed has no columns
         groups = page_values(searcher, key, scores)
         for docnum in scores:
@@ -478,7 +499,7 @@ def _grouped(searcher, scores: dict[int, float], key: str, matched: Matched, cho
             elif len(pages) < 2 * per_group:  # spares, for pages a copy repeats
                 pages.append(docnum)
     shown = list(order.values())[chosen]
-    paths = searcher.reader().column_reader("path") if shown else None
+    paths = searcher.reader().column_reader("path") if shown and talk_files is None else None
     files = []
     for docnums in shown:
         pages, texts = [], set()
@@ -490,8 +511,12 @@ def _grouped(searcher, scores: dict[int, float], key: str, matched: Matched, cho
                 if len(pages) == per_group:
                     break
         hits = tuple(to_hit(record, scores[d], matched) for record, d in pages)
-        files.append(FileHit(hits, _versions(searcher, pages[0][0], paths)))
-    return Grouped(files, total_files=len(order), total_pages=len(scores))
+        best = pages[0][0]
+        versions = (_versions(searcher, best, paths) if talk_files is None else
+                    tuple(v for v in talk_files.get(best.talk, ()) if v.path != best.path))
+        files.append(FileHit(hits, versions))
+    counted = None if table is None else facet_counts(searcher, scores, groups, table)
+    return Grouped(files, total_files=len(order), total_pages=len(scores), facets=counted)
 
 
 def _versions(searcher, record: PageRecord, paths) -> tuple[Version, ...]:
@@ -507,14 +532,24 @@ def _versions(searcher, record: PageRecord, paths) -> tuple[Version, ...]:
     return tuple(sorted(seen.values(), key=lambda v: v.path))
 
 
+def talk_files(searcher) -> dict[str, tuple[Version, ...]]:
+    """Every file of each talk, in path order: what `_versions` finds of one talk, for all
+    (a table a server keeps, see `Archive.memo`)."""
+    found: dict[str, list[Version]] = defaultdict(list)
+    for path, stored in file_fields(searcher).items():
+        record = PageRecord.from_fields(stored)
+        found[record.talk].append(Version(path, record.format, record.doc_lang))
+    return {talk: tuple(files) for talk, files in found.items()}
+
+
 def suggest(archive: Archive, text: str) -> str | None:
     """A query like TEXT that finds more, or None: the lower-case operator words of TEXT in
     capitals ("lean or gis" -> "lean OR gis": Whoosh's operators are upper-case words), or each
     word that finds nothing (no form of it is in the index) replaced by the nearest one the
     index holds (typos, missing or wrong diacritics)."""
-    found = search(archive, text, limit=1)[1]
+    found = _count(archive, text)
     operators = _operators_in_capitals(text)
-    if operators != text and search(archive, operators, limit=1)[1] > found:
+    if operators != text and _count(archive, operators) > found:
         return operators
     import difflib
 
@@ -524,7 +559,7 @@ def suggest(archive: Archive, text: str) -> str | None:
         for word in text.split():
             plain = word.strip('"()').lower()
             if (not plain.isalpha() or vocabulary.spellings(plain) or ":" in word
-                    or search(archive, plain, limit=1)[1]):  # another form of it is there
+                    or _count(archive, plain)):  # another form of it is there
                 words.append(word)
                 continue
             candidates = vocabulary.near(plain)
@@ -540,7 +575,13 @@ def suggest(archive: Archive, text: str) -> str | None:
     if not changed:
         return None
     suggestion = " ".join(words)
-    return suggestion if search(archive, suggestion, limit=1)[1] > found else None
+    return suggestion if _count(archive, suggestion) > found else None
+
+
+def _count(archive: Archive, text: str) -> int:
+    """How many pages TEXT matches (what `search` counts, without ranking them)."""
+    with archive.searcher() as searcher:
+        return len(page_scores(searcher, expand(archive, text)[0]))
 
 
 def _operators_in_capitals(text: str) -> str:

@@ -76,6 +76,7 @@ class Grouped(NamedTuple):
     files: list[FileHit]
     total_files: int  # files (or talks, collapsed) that matched
     total_pages: int
+    facets: dict[str, dict[str, int]] | None = None  # see `archive.facets.counts`
 
 
 class Stats(NamedTuple):
@@ -196,17 +197,26 @@ class Person(NamedTuple):
         return self._asdict()
 
 
-def collect_speakers(searcher) -> list[Person]:
+def file_fields(searcher) -> dict[str, dict]:
+    """The stored fields of one page of each file (what it tells of its file), by path, in
+    path order: a page a file is read, found through the path column."""
+    paths = searcher.reader().column_reader("path")
+    first: dict[str, int] = {}
+    for docnum in searcher.reader().all_doc_ids():
+        first.setdefault(paths[docnum], docnum)
+    return {path: searcher.stored_fields(first[path]) for path in sorted(first)}
+
+
+def collect_speakers(searcher, files: dict[str, dict] | None = None) -> list[Person]:
     """Each speaker once: talks whose speakers share a name key are one person (see
     `archive.text.name_key`), whatever the spelling. The files of one talk (its PDF and PPTX,
-    its versions in two languages, copies of it) count as one talk, in each of its languages."""
-    files = {}
-    for stored in searcher.all_stored_fields():
-        if stored.get("speaker"):
-            files.setdefault(stored["path"], stored)
+    its versions in two languages, copies of it) count as one talk, in each of its languages.
+    FILES: `file_fields`, if read already."""
+    files = {path: stored for path, stored in (files or file_fields(searcher)).items()
+             if stored.get("speaker")}
     people: dict[str, dict[str, list[dict]]] = {}  # person -> talk -> its files
     for stored in files.values():
-        talks = people.setdefault(_person_key(stored["speaker"]), {})
+        talks = people.setdefault(person_key(stored["speaker"]), {})
         talks.setdefault(stored.get("talk") or stored["path"], []).append(stored)
     result = []
     for talks in people.values():
@@ -266,7 +276,7 @@ def collect_files(searcher, records) -> list[IndexedFile]:
     return result
 
 
-def _person_key(name: str) -> str:
+def person_key(name: str) -> str:
     """First name's first letters and surname, endings set aside: "mind sinkevic"."""
     words = name_key(name).split()
     return f"{words[0][:4]} {words[-1]}" if len(words) > 1 else words[0]

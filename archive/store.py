@@ -73,6 +73,8 @@ class DocumentLike(Protocol):
 class Archive:
     """An open index. Get one with `Archive.open` or `Archive.create`."""
 
+    keeps_tables = False  # `memo` makes its tables again each time (see archive.live)
+
     def __init__(self, directory: Path, index: Index, meta: dict | None = None):
         self.directory = directory
         self.index = index
@@ -94,12 +96,12 @@ class Archive:
         wrote: their sizes are compared, and with VERIFY their checksums too (which reads
         them whole: what an index run does before it writes)."""
         directory = Path(directory)
-        before = _state(directory)
+        before = index_state(directory)
         for _ in range(_REREADS):
             try:
                 return cls._open(directory, verify)
             except (IndexNotFound, IndexDamaged):
-                now = _state(directory)
+                now = index_state(directory)
                 if now == before and (now[0] or not wait_for_swap(directory)):
                     raise
                 before = now  # a commit or a rebuild replaced what it was reading: once more
@@ -215,12 +217,12 @@ class Archive:
         return Vocabulary(self.directory if self._vocabulary_readable else None)
 
     def searcher(self):
-        before = _state(self.directory)
+        before = index_state(self.directory)
         for _ in range(_REREADS):
             try:
                 return self.index.searcher()
             except Exception:
-                now = _state(self.directory)
+                now = index_state(self.directory)
                 if now == before:
                     raise
                 # A commit or a rebuild replaced files while this read them: Whoosh reads the
@@ -230,6 +232,12 @@ class Archive:
                 self.index = Index.open(self.directory)
                 self._identity = now[0]
         return self.index.searcher()
+
+    def memo(self, name: str, make):
+        """MAKE(searcher)'s value (a table of the whole index, NAME): made each time it is asked
+        for here; `archive.live` keeps it while the index is unchanged."""
+        with self.searcher() as searcher:
+            return make(searcher)
 
     def reader(self):
         """A reader of the index's terms and stored fields; use it in a `with` block."""
@@ -458,7 +466,7 @@ def wait_for_swap(directory: Path, seconds: float = 2.0) -> bool:
 _REREADS = 3
 
 
-def _state(directory: Path) -> tuple[tuple[int, int] | None, int]:
+def index_state(directory: Path) -> tuple[tuple[int, int] | None, int]:
     """The folder's identity (a rebuild replaces it) and its latest generation (a commit adds
     one): what changes when what a reader reads is replaced."""
     return _identity(directory), latest_generation(directory)
