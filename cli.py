@@ -831,7 +831,9 @@ def serve(obj: dict, host: str, port: int) -> None:
     if is_public(host):
         error(f"warning: listening on {host}: anyone who can reach this machine on port "
               f"{bound_port} can read the archive and its files")
-    echo(f"Serving {obj['index_dir']} at http://{shown}:{bound_port}/ (Ctrl-C stops)", err=True)
+    if not obj["quiet"]:
+        echo(f"Serving {obj['index_dir']} at http://{shown}:{bound_port}/ (Ctrl-C stops)",
+             err=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

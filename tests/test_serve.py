@@ -350,7 +350,9 @@ def test_serve_says_where_and_warns_when_others_can_reach_it(monkeypatch, tmp_pa
     assert "anyone who can reach this machine" in result.stderr
     assert "http://0.0.0.0:8123/" in result.stderr and seen["closed"]
     result = CliRunner().invoke(main, ["--index", str(tmp_path), "serve"])
-    assert "anyone" not in result.stderr
+    assert "anyone" not in result.stderr and "http://" in result.stderr
+    result = CliRunner().invoke(main, ["--index", str(tmp_path), "-q", "serve"])
+    assert result.stderr == ""
 
 
 def test_serve_on_a_port_in_use_is_one_line(served):
