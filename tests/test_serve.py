@@ -359,3 +359,34 @@ def test_serve_on_a_port_in_use_is_one_line(served):
     result = CliRunner().invoke(main, ["serve", "--port", str(served.port)])
     assert result.exit_code == 1
     assert result.stderr.startswith(f"archive: cannot listen on 127.0.0.1:{served.port}")
+
+
+@pytest.mark.slow
+def test_it_keeps_answering_while_an_index_run_commits(served_files, tmp_path):
+    folder = tmp_path / "files"
+    folder.mkdir()
+    for name in ("lt_0.pptx", "lv_00.pptx"):
+        shutil.copy(served_files / name, folder)
+    index_dir = tmp_path / "index"
+    index_paths([folder], index_dir, jobs=1)
+    server = Served(index_dir)
+    statuses, done = [], threading.Event()
+
+    def ask() -> None:
+        while not done.is_set():
+            statuses.append(server.get("/?q=LEAN")[0])
+
+    asker = threading.Thread(target=ask)
+    asker.start()
+    try:
+        for n in range(4):  # each run commits once, and the last rebuilds
+            shutil.copy(served_files / f"lv_{n + 1:02d}.pptx", folder)
+            index_paths([folder], index_dir, jobs=1, rebuild=n == 3)
+    finally:
+        done.set()
+        asker.join()
+    try:
+        assert statuses and set(statuses) == {200}
+        assert "6 talks" in server.text("/?q=LEAN")
+    finally:
+        server.close()
