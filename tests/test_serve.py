@@ -11,11 +11,11 @@ from urllib.parse import quote, urlencode
 
 import pytest
 from click.testing import CliRunner
+from conftest import CORPUS, make_pptx
 
 from archive.serve import make_server
 from cli import main
 from indexer.pipeline import index_paths
-from tests.conftest import CORPUS, make_pptx
 
 HOSTILE_TITLE = '<script>alert("title")</script>'
 HOSTILE_TEXT = '"><img src=x onerror=alert(1)> and <b>bold</b> onerror'

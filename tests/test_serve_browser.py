@@ -10,8 +10,7 @@ import os
 import shutil
 
 import pytest
-
-from tests.test_serve import HOSTILE_TEXT, Served, served_files, served_index  # noqa: F401
+from test_serve import HOSTILE_TEXT, Served, served_files, served_index  # noqa: F401
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
