@@ -423,3 +423,17 @@ def test_the_search_paths_import_only_what_they_need(corpus_index, server):
                               cwd=ROOT, check=True)
         expected = "['opensearchpy']" if "--opensearch" in args else "[]"
         assert f"HEAVY {expected}" in done.stderr, done.stderr
+
+
+def test_a_server_that_cannot_be_reached_is_one_line():
+    pytest.importorskip("opensearchpy", reason="the opensearch extra is not installed")
+    import socket
+
+    with socket.socket() as unused:  # a port nothing listens on, once this closes
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    result = run("search", "LEAN", "--opensearch", f"http://127.0.0.1:{port}")
+    assert result.exit_code == 1
+    line, = result.stderr.splitlines()
+    assert line.startswith(f"archive: http://127.0.0.1:{port}: cannot reach it (")
+    assert "Traceback" not in result.output

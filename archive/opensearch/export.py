@@ -74,24 +74,23 @@ def export(archive, out_dir: Path, *, since: bool = False, chunk_pages: int = CH
             deleted["files"] += 1
             yield from _deletions(index, path, before[path]["pages"], deleted)
         for path in paths:
+            record, last = records.get(path), before.get(path)
+            if last is not None and _unchanged(last, record):
+                files[path] = last  # not read again: its pages are those the last export sent
+                continue
             pages = sorted((PageRecord.from_fields(fields)
                             for fields in searcher.documents(path=path)),
-                           key=lambda record: record.page)
+                           key=lambda page: page.page)
             if not pages:  # gone from the index too
-                if path in before:
+                if last is not None:
                     deleted["files"] += 1
-                    yield from _deletions(index, path, before[path]["pages"], deleted)
+                    yield from _deletions(index, path, last["pages"], deleted)
                 continue
-            record = records.get(path)
-            state = {"sha256": record.sha256 if record else None,
-                     "indexed": record.indexed if record else None,
-                     "pages": [page.page for page in pages]}
-            files[path] = state
-            last = before.get(path)
-            if last is not None and _unchanged(last, state):
-                continue
+            files[path] = {"sha256": record.sha256 if record else None,
+                           "indexed": record.indexed if record else None,
+                           "pages": [page.page for page in pages]}
             if last is not None:
-                lost = sorted(set(last["pages"]) - set(state["pages"]))
+                lost = sorted(set(last["pages"]) - set(files[path]["pages"]))
                 yield from _deletions(index, path, lost, deleted)
             sent["files"] += 1
             for page in pages:
@@ -111,13 +110,12 @@ def export(archive, out_dir: Path, *, since: bool = False, chunk_pages: int = CH
                     deleted["pages"], tuple(chunks))
 
 
-def _unchanged(last: dict, now: dict) -> bool:
-    """Whether a file is as the last export sent it: the same content, indexed at the same
-    time (a catalog row applied anew re-tags it), with the same pages. Without a record of
-    it, it is sent again."""
-    return (now["sha256"] is not None and now["indexed"] is not None
-            and (last.get("sha256"), last.get("indexed"), last.get("pages"))
-            == (now["sha256"], now["indexed"], now["pages"]))
+def _unchanged(last: dict, record) -> bool:
+    """Whether a file is as the last export sent it: the index's record of files (RECORD)
+    gives it the same content, read or re-tagged (a catalog row applied anew) at the same
+    time. Without a record of when, it is sent again."""
+    return (record is not None and record.error is None and bool(record.indexed)
+            and (last.get("sha256"), last.get("indexed")) == (record.sha256, record.indexed))
 
 
 def _deletions(index: str, path: str, pages: list[int],
