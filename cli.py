@@ -444,11 +444,16 @@ class _ProgressLine:
 @click.option(
     "--exact", is_flag=True, help="Only the spellings typed (any case): no other word forms."
 )
+@click.option("--opensearch", "opensearch_url", metavar="URL",
+              help="Search the OpenSearch index at URL (http://HOST:9200[/INDEX], INDEX "
+                   "`archive` by default) that `archive export --opensearch` made, instead of "
+                   "the local index (needs the `opensearch` extra).")
 @output_options
 @click.pass_obj
 def search(
     obj: dict, query: tuple[str, ...], lang: str | None, speaker: str | None, limit: int,
-    offset: int, by_page: bool, collapse: bool, exact: bool, fmt: str,
+    offset: int, by_page: bool, collapse: bool, exact: bool, opensearch_url: str | None,
+    fmt: str,
 ) -> None:
     """Find the talks and slides that match QUERY, best first.
 
@@ -476,12 +481,19 @@ def search(
       archive search '"social insurance" OR SODRA' --lang en
       archive search 'speaker:cacka Rotko' --json
       archive search LEAN --pages --limit 20 --offset 20
+      archive search pasvaldiba --opensearch http://localhost:9200
     """
-    from archive.answers import find
+    asked = {"by_page": by_page, "collapse": collapse, "lang": lang, "speaker": speaker,
+             "limit": limit, "offset": offset, "exact": exact}
+    if opensearch_url:
+        from archive.opensearch.client import find as find_there
 
-    with opened(obj) as archive:
-        found = find(archive, " ".join(query), by_page=by_page, collapse=collapse, lang=lang,
-                     speaker=speaker, limit=limit, offset=offset, exact=exact)
+        found = find_there(opensearch_url, " ".join(query), **asked)
+    else:
+        from archive.answers import find
+
+        with opened(obj) as archive:
+            found = find(archive, " ".join(query), **asked)
     quiet = obj["quiet"]
     if not quiet:
         for note in found.notes:
@@ -493,6 +505,46 @@ def search(
         emit(output.search_counts(found), err=True)
     if found.suggestion and not quiet:
         echo(f"Did you mean: {found.suggestion}", err=True)
+
+
+@main.command()
+@click.option("--opensearch", "out_dir", required=True, metavar="OUT_DIR",
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Write the index for OpenSearch to this folder: mapping.json and bulk files.")
+@click.option("--since", is_flag=True,
+              help="Only what changed since the export OUT_DIR holds: the files indexed anew, "
+                   "and deletions of what left the index.")
+@click.option("--chunk", "chunk_pages", default=1000, show_default=True,
+              type=click.IntRange(min=1), help="Pages (bulk actions) a bulk file.")
+@click.option("--name", "index_name", default="archive", show_default=True,
+              help="The OpenSearch index the bulk actions write to.")
+@json_option
+@click.pass_obj
+def export(obj: dict, out_dir: Path, since: bool, chunk_pages: int, index_name: str,
+           as_json: bool) -> None:
+    """Export the index for OpenSearch (or Elasticsearch): the index's settings and mapping
+    (mapping.json, with Lucene's latvian, lithuanian and english analyzers, a variant of each
+    folded to ASCII, and the archive's own keys of each word) and every page as bulk requests
+    (bulk-00001.ndjson, ...), to send with curl; `archive search --opensearch URL` then
+    searches it. --since exports only the files indexed anew since the export OUT_DIR holds,
+    and deletes the pages of files that left the index. Each export's bulk files replace the
+    last one's: send them before the next. --json prints {out_dir, since, files, pages,
+    deleted_files, deleted_pages, chunks}.
+
+    \b
+    Examples:
+      archive export --opensearch /tmp/os
+      archive export --opensearch /tmp/os --since
+    """
+    from archive.opensearch.export import export as write_export
+
+    with opened(obj) as archive:
+        report = write_export(archive, out_dir, since=since, chunk_pages=chunk_pages,
+                              index=index_name)
+    if as_json:
+        print_json(report.to_dict())
+    elif not obj["quiet"]:
+        emit(output.exported(report), err=True)
 
 
 @main.command()

@@ -183,6 +183,18 @@ def search_counts(found) -> Lines:
     yield safe(f"{counted}{shown}")
 
 
+def exported(report) -> Lines:
+    """What `archive export` wrote, and where."""
+    deleted = (f", {plural(report.deleted_pages, 'page')} deleted"
+               f" ({plural(report.deleted_files, 'file')} gone)" if report.deleted_pages else "")
+    files = ", ".join(report.chunks[:1] + (("…", report.chunks[-1]) if len(report.chunks) > 2
+                                           else report.chunks[1:]))
+    yield safe(f"{plural(report.pages, 'page')} of {plural(report.files, 'file')} exported"
+               f"{' (changed since the last export)' if report.since else ''}{deleted}: "
+               f"{display_path(report.out_dir)}/mapping.json and "
+               f"{plural(len(report.chunks), 'bulk file')}" + (f" ({files})" if files else ""))
+
+
 # ---------------------------------------------------------------------------- files, speakers
 
 

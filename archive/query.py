@@ -92,7 +92,31 @@ class Matched:
         return any(key in wanted for key in keys.split(ALTERNATIVE))
 
 
-class _Expander:
+class WordQueries:
+    """Where a query's words go: to the `word`, `phrase` and `pattern` of a subclass (the
+    local search's expansion, `archive.opensearch`'s translation), which holds the query
+    as typed (`text`)."""
+
+    text: str
+
+    def words(self, node: q.Query):
+        """NODE's query when NODE is a word, a phrase or a pattern of words; else None."""
+        if getattr(node, "fieldname", None) != "exact":
+            return None
+        if isinstance(node, q.Term):
+            return self.word(node.text, self._typed(node))
+        if isinstance(node, q.Phrase):
+            return self.phrase(list(node.words), node.slop)
+        if isinstance(node, (q.Prefix, q.Wildcard)):
+            return self.pattern(node)
+        return None
+
+    def _typed(self, node: q.Term) -> str | None:
+        start, end = getattr(node, "startchar", None), getattr(node, "endchar", None)
+        return None if start is None or end is None else self.text[start:end]
+
+
+class _Expander(WordQueries):
     def __init__(self, archive: Archive, vocabulary: Vocabulary, text: str, exact_only: bool,
                  lang: str | None = None):
         self.archive = archive
@@ -235,13 +259,9 @@ class _Expander:
         field = getattr(node, "fieldname", None)
         if isinstance(node, (q.Term, q.Prefix)) and field == "speaker_names":
             return _speaker_word(node.text)  # speaker:NAME, as --speaker NAME matches it
-        if field == "exact":
-            if isinstance(node, q.Term):
-                return self.word(node.text, self._typed(node))
-            if isinstance(node, q.Phrase):
-                return self.phrase(list(node.words), node.slop)
-            if isinstance(node, (q.Prefix, q.Wildcard)):
-                return self.pattern(node)
+        words = self.words(node)
+        if words is not None:
+            return words
         if field == "path" and isinstance(node, (q.Term, q.PatternQuery)):
             return _paths(self.archive, node.text)
         if isinstance(node, q.Every) and field in (None, "exact"):
@@ -256,10 +276,6 @@ class _Expander:
             place.fieldname = "place"
             return q.Or([node, place])
         return node.apply(self)
-
-    def _typed(self, node: q.Term) -> str | None:
-        start, end = getattr(node, "startchar", None), getattr(node, "endchar", None)
-        return None if start is None or end is None else self.text[start:end]
 
 
 # Fields of words, which a pattern or range expands over (the year is a number).
@@ -306,6 +322,12 @@ _QUOTED = re.compile(r'"[^"]*"')
 
 def parse(archive: Archive, text: str) -> q.Query:
     """Whoosh query syntax: words, "phrases", AND/OR/NOT, (groups), wild*cards, field:value."""
+    return parse_text(archive.schema, text)
+
+
+def parse_text(schema, text: str) -> q.Query:
+    """TEXT, as `parse` reads it, for an index of SCHEMA (`archive.engine.schema`): what an
+    index elsewhere (`archive.opensearch`) is searched with too."""
     text = normalize_query(text)
     longest = max(text.split(), key=len, default="")
     if len(longest) > MAX_WORD_CHARS:
@@ -321,7 +343,7 @@ def parse(archive: Archive, text: str) -> q.Query:
                 f"{', '.join(QUERY_FIELDS)} (as in year:2018 or speaker:kucas)")
     aliases = {field: [name] for name, field in QUERY_FIELDS.items() if field != name}
     try:
-        return parse_query(archive.schema, text, aliases)
+        return parse_query(schema, text, aliases)
     except ValueError as exc:  # the parser is lenient, but not on everything
         raise ArchiveError(f"cannot understand the query {text!r}: see `archive search --help` "
                            "for what a query can hold") from exc
