@@ -49,7 +49,9 @@ def find(archive, text: str, *, by_page: bool = False, collapse: bool = True,
                                offset=offset, exact=exact, collapse=collapse, notes=notes,
                                event=event, year=year, facets=facets)
         entries, total, total_pages = grouped.files, grouped.total_files, grouped.total_pages
-    suggestion = suggest(archive, text) if total < SUGGEST_BELOW and not exact else None
+    # The pages the query matched, when no filter narrowed them: what suggest would count.
+    matched = None if lang or speaker or event or year else total_pages
+    suggestion = suggest(archive, text, matched) if total < SUGGEST_BELOW and not exact else None
     return Found(entries, total, total_pages, by_page, collapse, offset, suggestion, notes,
                  None if by_page else grouped.facets)
 

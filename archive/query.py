@@ -564,12 +564,13 @@ def talk_files(searcher) -> dict[str, tuple[Version, ...]]:
     return {talk: tuple(files) for talk, files in found.items()}
 
 
-def suggest(archive: Archive, text: str) -> str | None:
+def suggest(archive: Archive, text: str, found: int | None = None) -> str | None:
     """A query like TEXT that finds more, or None: the lower-case operator words of TEXT in
     capitals ("lean or gis" -> "lean OR gis": Whoosh's operators are upper-case words), or each
     word that finds nothing (no form of it is in the index) replaced by the nearest one the
-    index holds (typos, missing or wrong diacritics)."""
-    found = _count(archive, text)
+    index holds (typos, missing or wrong diacritics). FOUND: the pages TEXT matches, when
+    counted already."""
+    found = _count(archive, text) if found is None else found
     operators = _operators_in_capitals(text)
     if operators != text and _count(archive, operators) > found:
         return operators
