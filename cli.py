@@ -280,12 +280,19 @@ class OcrCommand(click.Command):
                    "pages with (nearly) no text, `--ocr all` every picture. Unchanged files "
                    "whose pictures were not read so are read again; what was read is cached. "
                    "The time limit becomes --timeout or 900 s a file.")
+@click.option("--scheduler", envvar="ARCHIVE_SCHEDULER", show_envvar=True,
+              metavar="tcp://HOST:PORT",
+              help="Read the files on the Dask cluster of this scheduler instead of local "
+                   "processes (--jobs); needs `pip install '.[cluster]'`.")
+@click.option("--ship-files", is_flag=True,
+              help="With --scheduler: send each file's bytes to the workers, for workers "
+                   "that cannot read the files at their paths.")
 @json_option
 @click.pass_context
 def index(
     ctx: click.Context, paths: tuple[Path, ...], rebuild: bool, dry_run: bool, jobs: int | None,
     retry_failed: bool, prune: bool, report_file: Path | None, no_wait: bool, timeout: int,
-    memory: int, ocr: str | None, as_json: bool,
+    memory: int, ocr: str | None, scheduler: str | None, ship_files: bool, as_json: bool,
 ) -> None:
     """Bring the index up to date with PATHS (files, and folders searched recursively).
 
@@ -316,18 +323,31 @@ def index(
     waits for the first. The summary goes to stderr (-q silences it); --dry-run lists on
     stdout what it would do; -v logs the plan and each commit, -vv each file.
 
+    With --scheduler the files are read on a Dask cluster, each in a process of its own on a
+    worker within the same limits, and written here by the one writer as they come back; the
+    workers read the files at the same paths (a shared mount), or are sent them (--ship-files).
+
     \b
     Examples:
       archive index corpus
       archive index --dry-run ~/slides
       archive index --ocr ~/slides/scanned-handouts
       archive --index /tmp/idx index --rebuild --jobs 2 ~/slides/2018-anyksciai
+      archive index --scheduler tcp://10.0.0.5:8786 /mnt/slides
     """
     from indexer.ocr import OcrUnavailable
     from indexer.pipeline import Interrupted, index_paths
     from indexer.workers import Limits
 
     obj = ctx.obj
+    if ship_files and not scheduler:
+        raise click.UsageError("--ship-files sends files to a cluster's workers: it needs "
+                               "--scheduler (or ARCHIVE_SCHEDULER)")
+    cluster = None
+    if scheduler:
+        from indexer.cluster import Cluster
+
+        cluster = Cluster(scheduler, ship_files)
     if ocr and ctx.get_parameter_source("timeout") is not ParameterSource.COMMANDLINE:
         timeout = Limits().ocr_seconds
     quiet = obj["quiet"]
@@ -344,7 +364,7 @@ def index(
             list(paths), obj["index_dir"], rebuild=rebuild, dry_run=dry_run, jobs=jobs,
             retry_failed=retry_failed, on_progress=_ProgressLine() if show_progress else None,
             limits=Limits(seconds=timeout, memory_mb=memory), wait=not no_wait, on_wait=waiting,
-            prune=prune, ocr=ocr,
+            prune=prune, ocr=ocr, cluster=cluster,
         )
     except OcrUnavailable as exc:
         error(str(exc))

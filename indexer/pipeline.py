@@ -13,6 +13,7 @@ import gc
 import logging
 import os
 import signal
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -20,6 +21,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 
 from archive import manifest
@@ -41,6 +43,7 @@ from archive.store import (
 from archive.text import fold
 from indexer.catalog import CatalogEntry, load_catalog
 from indexer.catalog import digest as catalog_digest
+from indexer.cluster import Cluster, check_cluster
 from indexer.errors import CatalogError, ExtractionError
 from indexer.extract import MAX_DOCUMENT_CHARS, MAX_PAGE_CHARS, extract, one_line
 from indexer.language import load_profiles, page_language, tag_pages
@@ -48,7 +51,7 @@ from indexer.model import Document, Page
 from indexer.ocr import Ocr, check_tesseract
 from indexer.plan import OCR_LEVELS, Plan, Seen, make_plan
 from indexer.speakers import tag_speaker
-from indexer.workers import FileTooSlow, Limits, run_isolated
+from indexer.workers import FileTooSlow, Limits, run_forked, run_isolated
 
 logger = logging.getLogger(__name__)
 
@@ -150,6 +153,7 @@ class Task:
     catalog: CatalogEntry | None
     talk: str  # the talk the file belongs to
     ocr: Ocr | None = None  # how its pictures are read; None: not
+    data: bytes | None = field(default=None, repr=False)  # the file's bytes, sent to a cluster
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,6 +332,7 @@ def index_paths(
     on_wait: Callable[[], None] | None = None,
     prune: bool = False,
     ocr: str | None = None,
+    cluster: Cluster | None = None,
 ) -> IndexReport:
     """Bring the index at INDEX_DIR up to date with the files under ROOTS.
 
@@ -339,29 +344,33 @@ def index_paths(
     holds some keeps them (an unmounted disk looks so) unless PRUNE; see `make_plan`. OCR,
     "pages" or "all", reads pictures of text (see `indexer.ocr`; OcrUnavailable without
     Tesseract): files whose pictures were not read so are read again, and a file read so once
-    is read so whenever it is read again.
+    is read so whenever it is read again. CLUSTER, when given, reads the files on a Dask
+    cluster instead of JOBS local processes (see `indexer.cluster`).
     """
     started = time.perf_counter()
     report = IndexReport(ocr=ocr)
     options = dict(retry_failed=retry_failed, prune=prune, ocr=ocr)
     if ocr and not dry_run:
         check_tesseract()
+    if cluster and not dry_run:
+        check_cluster(cluster.scheduler)
+    readers = _Readers(jobs, limits or Limits(), cluster)
     if dry_run:
-        return _index(roots, index_dir, report, started, rebuild, True, options, jobs,
-                      limits, on_progress)
+        return _index(roots, index_dir, report, started, rebuild, True, options, readers,
+                      on_progress)
     with run_lock(index_dir, wait=wait, on_wait=on_wait):
-        return _index(roots, index_dir, report, started, rebuild, False, options, jobs,
-                      limits, on_progress)
+        return _index(roots, index_dir, report, started, rebuild, False, options, readers,
+                      on_progress)
 
 
-def _index(roots, index_dir, report, started, rebuild, dry_run, options, jobs, limits,
+def _index(roots, index_dir, report, started, rebuild, dry_run, options, readers,
            on_progress) -> IndexReport:
     if rebuild and not dry_run:
         # A file whose pictures were read before is read so again (see `_ocr`).
         read_before = {path: record.ocr for path, record in manifest.load(index_dir).items()
                        if record.ocr and record.error is None}
         with rebuilding(index_dir) as archive:
-            _run(archive, {}, roots, report, options, jobs, limits, on_progress, started,
+            _run(archive, {}, roots, report, options, readers, on_progress, started,
                  read_before)
     else:
         if dry_run:
@@ -381,8 +390,7 @@ def _index(roots, index_dir, report, started, rebuild, dry_run, options, jobs, l
                                         **options)
                 _count_plan(report, report.plan)
             else:
-                _run(archive, records, roots, report, options, jobs, limits, on_progress,
-                     started)
+                _run(archive, records, roots, report, options, readers, on_progress, started)
         finally:
             if archive is not None:
                 archive.close()
@@ -407,7 +415,7 @@ def _count_plan(report: IndexReport, plan: Plan, reading: bool = False) -> None:
     report.failures += [Failure(path, f"cannot read: {reason}") for path, reason in plan.unreadable]
 
 
-def _run(archive, records, roots, report, options, jobs, limits, on_progress, started,
+def _run(archive, records, roots, report, options, readers, on_progress, started,
          read_before: dict[str, str] | None = None):
     """The run; READ_BEFORE, how each file's pictures were read (`FileRecord.ocr`) where
     RECORDS does not say (a rebuild)."""
@@ -436,9 +444,9 @@ def _run(archive, records, roots, report, options, jobs, limits, on_progress, st
     def task(file: Seen) -> Task:
         catalog = catalogs.entry(Path(file.path))
         return Task(file, catalog, copies.talk(file, catalog),
-                    _ocr(options["ocr"], read_before.get(file.path)))
+                    _ocr(options["ocr"], read_before.get(file.path)), readers.bytes_of(file))
 
-    outcomes = _outcomes(map(task, files), jobs or default_jobs(), limits or Limits())
+    outcomes = readers.outcomes(map(task, files))
     done = 0
     pending = bool(files)
     with _StopOnInterrupt() as stop, _data_shared_with_workers(needed=bool(files)):
@@ -671,11 +679,7 @@ def _data_shared_with_workers(needed: bool):
     if not needed:
         yield
         return
-    for text, lang in (("pašvaldību sadarbība", "lv"), ("savivaldybių bendradarbiavimas", "lt"),
-                       ("municipal cooperation", "en"), ("pasvaldibu sadarbiba", "lv")):
-        tag_pages([Page(1, text)])
-        page_terms(text, lang)
-    load_profiles()  # which these pages' words, all in the lexicons, do not need
+    load_shared_data()
     gc.freeze()
     try:
         yield
@@ -683,9 +687,66 @@ def _data_shared_with_workers(needed: bool):
         gc.unfreeze()  # a caller that indexes again collects as usual
 
 
-def _outcomes(tasks, jobs: int, limits: Limits):
-    """The outcome of each task, in order, each file read in a worker process."""
-    return run_isolated(process, tasks, jobs, limits, _failed, size=lambda task: task.file.size)
+def load_shared_data() -> None:
+    """What every file's reading needs: the lemma dictionaries and the language profiles."""
+    for text, lang in (("pašvaldību sadarbība", "lv"), ("savivaldybių bendradarbiavimas", "lt"),
+                       ("municipal cooperation", "en"), ("pasvaldibu sadarbiba", "lv")):
+        tag_pages([Page(1, text)])
+        page_terms(text, lang)
+    load_profiles()  # which these pages' words, all in the lexicons, do not need
+
+
+@dataclass(frozen=True, slots=True)
+class _Readers:
+    """Who reads the files: JOBS local worker processes, or the workers of CLUSTER."""
+
+    jobs: int | None
+    limits: Limits
+    cluster: Cluster | None
+
+    def bytes_of(self, file: Seen) -> bytes | None:
+        """The file's bytes when they are sent to the cluster's workers (read here as each
+        file is handed out, so no more of them wait in memory than files in flight). One that
+        cannot be read here is left to the worker, which says why under the file's path."""
+        if self.cluster is None or not self.cluster.ship_files:
+            return None
+        try:
+            return Path(file.path).read_bytes()
+        except OSError:
+            return None
+
+    def outcomes(self, tasks):
+        """The outcome of each task, each file read in a worker process: in order locally, as
+        they finish on a cluster."""
+        if self.cluster is None:
+            return run_isolated(process, tasks, self.jobs or default_jobs(), self.limits,
+                                _failed, size=_size)
+        from indexer.cluster import run_on_cluster
+
+        return run_on_cluster(partial(read_on_worker, limits=self.limits), tasks,
+                              self.cluster.scheduler, _failed, size=_size,
+                              prepare=load_shared_data)
+
+
+def _size(task: Task) -> int:
+    return task.file.size
+
+
+def read_on_worker(task: Task, limits: Limits) -> Outcome:
+    """On a Dask worker: TASK read in a process of its own within LIMITS, as a local worker
+    would read it. A file sent as its bytes is written to a temporary folder under its own name
+    first, and what is read is said of its path here."""
+    if task.data is None:
+        return run_forked(process, task, limits, _failed)
+    with tempfile.TemporaryDirectory(prefix="archive-") as folder:
+        copy = str(Path(folder) / Path(task.file.path).name)
+        Path(copy).write_bytes(task.data)
+        read = run_forked(process, replace(task, file=replace(task.file, path=copy), data=None),
+                          limits, _failed)
+    original = task.file.path
+    failure = read.failure and Failure(original, read.failure.reason.replace(copy, original))
+    return replace(read, file=task.file, doc=read.doc and replace(read.doc, path=original),
+                   failure=failure)
 
 
 def _failed(task: Task, reason: str) -> Outcome:

@@ -9,8 +9,11 @@ import ctypes
 import gc
 import multiprocessing
 import os
+import pickle
 import resource
+import select
 import signal
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -79,6 +82,13 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
+CRASHED = "the process reading it crashed (out of memory or a library fault)"
+
+
+def given_up(seconds: int) -> str:
+    return f"stopped answering for {seconds} s and was given up"
+
+
 def _limited(work: Callable, task, seconds: int):
     signal.alarm(seconds)
     try:
@@ -134,7 +144,7 @@ def _next(pool: _Pool, in_flight: deque, limits: Limits, failed: Callable):
         in_flight.clear()
         for other in waiting:
             in_flight.append((other, pool.submit(other)))
-        return failed(task, f"stopped answering for {patience} s and was given up")
+        return failed(task, given_up(patience))
 
 
 def _alone(pool: _Pool, task, limits: Limits, failed: Callable):
@@ -142,10 +152,10 @@ def _alone(pool: _Pool, task, limits: Limits, failed: Callable):
         return pool.submit(task).result(timeout=limits.seconds + 30)
     except BrokenProcessPool:
         pool.restart()
-        return failed(task, "the process reading it crashed (out of memory or a library fault)")
+        return failed(task, CRASHED)
     except FutureTimeout:
         pool.restart(kill=True)
-        return failed(task, f"stopped answering for {limits.seconds + 30} s and was given up")
+        return failed(task, given_up(limits.seconds + 30))
 
 
 class _Pool:
@@ -172,3 +182,46 @@ class _Pool:
 
     def shutdown(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def run_forked(work: Callable, task, limits: Limits, failed: Callable):
+    """WORK(task) in a child process forked for it, within LIMITS as in `run_isolated`'s
+    workers: for a process that cannot hold a pool of its own, such as a Dask worker (a
+    nanny's daemonic process, which multiprocessing allows no children; nor may its threads
+    set an alarm or limit the memory of the whole worker). FAILED(task, reason) makes the
+    result when the child dies or stops answering."""
+    parent = os.getpid()
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its result pickled down the pipe, then out without clean-up
+        code = 1
+        try:
+            os.close(reader)
+            _init_worker(limits, parent)
+            data = pickle.dumps(_limited(work, task, limits.seconds))
+            with os.fdopen(writer, "wb") as out:
+                out.write(data)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(writer)
+    patience = limits.seconds + 30
+    deadline = time.monotonic() + patience
+    chunks = []
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([reader], [], [], left)[0]:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                return failed(task, given_up(patience))
+            chunk = os.read(reader, 2**20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(reader)
+    _, status = os.waitpid(pid, 0)
+    if status != 0:
+        return failed(task, CRASHED)
+    return pickle.loads(b"".join(chunks))

@@ -1,0 +1,124 @@
+"""Files read on a Dask cluster instead of the local worker processes: the outcomes come back to
+the one local writer as theirs do. The only module that imports Dask, and only when asked to.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass
+
+from indexer.errors import IndexerError
+from indexer.workers import IN_FLIGHT_BYTES, IN_FLIGHT_PER_JOB
+
+INSTALL = "pip install '.[cluster]' (Dask's distributed scheduler client)"
+CONNECT_SECONDS = 30  # to reach the scheduler, and for it to name a worker
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    scheduler: str  # the Dask scheduler's address, tcp://HOST:PORT
+    # Send each file's bytes to the workers, for workers that do not see the files at their
+    # paths; without it the workers read them where the paths say.
+    ship_files: bool = False
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class DaskUnavailable(IndexerError):
+    """Dask's distributed package is not installed: `str()` says how to add it."""
+
+
+class ClusterError(IndexerError):
+    """The cluster cannot be reached or stopped answering: the run stops, keeping what it
+    committed (unlike a file's failure, which is recorded and not read again)."""
+
+
+def check_cluster(address: str) -> None:
+    """DaskUnavailable unless Dask's distributed package can be imported; ClusterError unless
+    ADDRESS is a scheduler's address. Asked before a run starts, so that no file fails for it
+    and no plan is made in vain."""
+    try:
+        from distributed.comm import get_address_host_port
+    except ImportError as exc:
+        raise DaskUnavailable(f"--scheduler needs Dask, which is not installed: {INSTALL}") from exc
+    try:
+        # Asked before a Client is made: one given a bad address hangs the process's exit.
+        get_address_host_port(address)
+    except ValueError as exc:
+        raise ClusterError(f"{address}: not a Dask scheduler's address ({exc})") from exc
+
+
+def run_on_cluster(
+    work: Callable, tasks: Iterable, address: str, failed: Callable,
+    size: Callable = lambda task: 0, prepare: Callable | None = None,
+) -> Iterator:
+    """WORK(task) for each task on the Dask cluster whose scheduler is at ADDRESS, yielded as
+    they finish (not in order: a slow file must not hold back the many behind it). WORK runs in
+    a worker's thread and must never raise (`indexer.workers.run_forked` keeps a file's faults
+    and limits in a process of its own). A task whose worker dies is tried again on another, as
+    Dask does; FAILED(task, reason) makes the result of one that killed every worker it was
+    tried on. PREPARE(), when given, runs once in each worker process before its first task.
+    What is in flight is bounded as `run_isolated` bounds it, per worker thread. ClusterError
+    when the cluster cannot be reached or is lost."""
+    check_cluster(address)
+    from distributed import Client, as_completed
+    from distributed.scheduler import KilledWorker
+
+    try:
+        client = Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
+    except OSError as exc:  # refused or timed out: Dask tries again until its time is up
+        raise ClusterError(f"{address}: cannot reach the Dask scheduler within "
+                           f"{CONNECT_SECONDS} s") from exc
+    in_flight: dict = {}  # future -> task
+    try:
+        try:
+            client.wait_for_workers(1, timeout=CONNECT_SECONDS)
+        except TimeoutError as exc:
+            raise ClusterError(f"{address}: the Dask scheduler has no workers") from exc
+        threads = sum(client.nthreads().values())
+        done = as_completed(loop=client.loop)
+
+        def full() -> bool:
+            return len(in_flight) >= threads * IN_FLIGHT_PER_JOB or (
+                len(in_flight) > threads
+                and sum(size(t) for t in in_flight.values()) > IN_FLIGHT_BYTES)
+
+        def collect():
+            future = next(done)
+            task = in_flight.pop(future)
+            try:
+                return future.result()
+            except KilledWorker:
+                return failed(task, "every Dask worker that read it died")
+            except Exception as exc:  # the scheduler lost, or the workers without the archive
+                raise ClusterError(f"{address}: {type(exc).__name__}: {exc}") from exc
+            finally:
+                future.release()
+
+        for task in tasks:
+            future = client.submit(_on_worker, work, task, prepare, pure=False)
+            in_flight[future] = task
+            done.add(future)
+            while full():
+                yield collect()
+        while in_flight:
+            yield collect()
+    finally:
+        if in_flight:  # stopped early (Ctrl-C, an error): nothing more to read
+            client.cancel(list(in_flight))
+        client.close()
+
+
+_prepared: set = set()
+_preparing = threading.Lock()
+
+
+def _on_worker(work: Callable, task, prepare: Callable | None):
+    if prepare is not None:
+        with _preparing:
+            if prepare not in _prepared:
+                prepare()
+                _prepared.add(prepare)
+    return work(task)
