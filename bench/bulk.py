@@ -1,6 +1,7 @@
 """Bulk indexing: the whole archive, then re-indexing after small changes, against Recoll.
 
     python bench/bulk.py [N] [--dir DIR] [--sentences SENTENCES_JSONL] [--no-recoll] [--no-naive]
+                         [--dask [--runs K]]
 
 Builds (or reuses) a synthetic archive of N presentations in DIR (default 300 in
 /tmp/archive-bench-N; see bench/synthetic.py, which needs fpdf2), then prints, from one run:
@@ -12,7 +13,12 @@ Builds (or reuses) a synthetic archive of N presentations in DIR (default 300 in
   its PPTX filter and poppler-utils' pdftotext for its PDF one), English and Lithuanian
   stemming, and the ratio of the two wall times;
 - a naive one-process pass that only extracts the text (pypdf, python-pptx), for context;
-- re-index times: nothing changed; 1% of files touched; 1% modified; 1% deleted.
+- re-index times: nothing changed; 1% of files touched; 1% modified; 1% deleted;
+- with --dask, K full runs each (default 3, alternating) of the local run, of the same run
+  reading the files on a Dask LocalCluster of two worker processes on this machine
+  (`--scheduler`; needs `pip install '.[cluster]'`), and of the writer alone (the files read
+  beforehand, then planned, written and committed as a run does): medians, the ratio of the
+  Dask run's to the local run's, and the pages a second the writer alone sustains.
 The archive is restored afterwards. Each figure is one run: run it twice to see the spread.
 """
 
@@ -116,6 +122,60 @@ def archive_index(index: Path, archive: Path, *extra: str) -> dict:
     return timed(command, env=env)
 
 
+def writer_alone(archive: Path, index: Path) -> None:
+    """Index ARCHIVE into INDEX with every file's outcome read beforehand: what the run costs
+    beyond reading the files (planning, the writer, its commits). Prints its wall time."""
+    from indexer import pipeline
+
+    real = pipeline._Readers.outcomes
+    started = {}
+
+    def read_first(readers, tasks):
+        outcomes = list(real(readers, tasks))
+        started["at"] = time.perf_counter()
+        return iter(outcomes)
+
+    pipeline._Readers.outcomes = read_first
+    report = pipeline.index_paths([archive], index)
+    print(time.perf_counter() - started["at"], report.pages)
+
+
+def cluster_rows(archive: Path, work: Path, runs: int) -> None:
+    """The full local run, the same on a Dask LocalCluster of two workers, and the writer
+    alone, RUNS times each, alternating."""
+    from statistics import median
+
+    from distributed import LocalCluster
+
+    walls: dict[str, list[float]] = {"local": [], "dask": [], "writer": []}
+    pages = 0
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        for _ in range(runs):
+            for kind, kind_walls in walls.items():
+                index = work / f"index-{kind}"
+                shutil.rmtree(index, ignore_errors=True)
+                if kind == "writer":  # in a process of its own, as a run is
+                    done = subprocess.run(
+                        [sys.executable, __file__, "--writer-alone", str(index), "--dir",
+                         str(archive)], check=True, capture_output=True, text=True)
+                    wall, written = done.stdout.split()
+                    kind_walls.append(float(wall))
+                    pages = int(written)
+                else:
+                    extra = ("--scheduler", cluster.scheduler_address) if kind == "dask" else ()
+                    kind_walls.append(archive_index(index, archive, *extra)["wall"])
+    local, dask, writer = (median(walls[kind]) for kind in walls)
+    shown = {kind: ", ".join(f"{w:.1f}" for w in values) for kind, values in walls.items()}
+    print(f"\nfull index, medians of {runs} alternating runs ({pages} pages):\n"
+          f"  local, {CORES} worker processes: {local:.1f} s ({shown['local']}), "
+          f"{pages / local:.0f} pages/s\n"
+          f"  Dask LocalCluster, 2 workers:   {dask:.1f} s ({shown['dask']}), "
+          f"{pages / dask:.0f} pages/s; Dask / local {dask / local:.2f}\n"
+          f"  the writer alone (files read beforehand): {writer:.1f} s ({shown['writer']}), "
+          f"{pages / writer:.0f} pages/s")
+
+
 def recoll(archive: Path, workdir: Path) -> dict | None:
     if not shutil.which("recollindex", path="/usr/bin"):
         return None
@@ -159,9 +219,17 @@ def main() -> int:
     parser.add_argument("--sentences", type=Path, default=synthetic.SENTENCES)
     parser.add_argument("--no-recoll", action="store_true")
     parser.add_argument("--no-naive", action="store_true", help="skip the naive extraction pass")
+    parser.add_argument("--dask", action="store_true",
+                        help="also full runs on a Dask LocalCluster, and of the writer alone")
+    parser.add_argument("--runs", type=int, default=3, help="of each kind, with --dask")
+    parser.add_argument("--writer-alone", type=Path, metavar="INDEX", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.writer_alone:
+        writer_alone(args.dir, args.writer_alone)
+        return 0
     archive = args.dir or Path(f"/tmp/archive-bench-{args.count}")
-    work = Path(f"/tmp/archive-bench-work-{args.count}")
+    work = (archive.with_name(archive.name + "-work") if args.dir
+            else Path(f"/tmp/archive-bench-work-{args.count}"))
     work.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     synthetic.build(args.count, archive, args.sentences)
@@ -189,6 +257,9 @@ def main() -> int:
     if not args.no_naive:
         seconds, naive_pages = naive_extraction(files)
         print(f"naive one-process extraction only: {seconds:.1f} s, {seconds / naive_pages * 1000:.2f} ms a page")
+
+    if args.dask:
+        cluster_rows(archive, work, args.runs)
 
     noop = archive_index(index, archive)
     print(f"\nre-index, nothing changed: {noop['wall']:.2f} s")

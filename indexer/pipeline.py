@@ -45,7 +45,13 @@ from indexer.catalog import CatalogEntry, load_catalog
 from indexer.catalog import digest as catalog_digest
 from indexer.cluster import Cluster, check_cluster
 from indexer.errors import CatalogError, ExtractionError
-from indexer.extract import MAX_DOCUMENT_CHARS, MAX_PAGE_CHARS, extract, one_line
+from indexer.extract import (
+    MAX_DOCUMENT_CHARS,
+    MAX_PAGE_CHARS,
+    extract,
+    import_readers,
+    one_line,
+)
 from indexer.language import load_profiles, page_language, tag_pages
 from indexer.model import Document, Page
 from indexer.ocr import Ocr, check_tesseract
@@ -725,11 +731,17 @@ class _Readers:
 
         return run_on_cluster(partial(read_on_worker, limits=self.limits), tasks,
                               self.cluster.scheduler, _failed, size=_size,
-                              prepare=load_shared_data)
+                              prepare=_prepare_worker)
 
 
 def _size(task: Task) -> int:
     return task.file.size
+
+
+def _prepare_worker() -> None:
+    """What a Dask worker loads once for the readers it forks (see `run_forked`) to share."""
+    load_shared_data()
+    import_readers()
 
 
 def read_on_worker(task: Task, limits: Limits) -> Outcome:

@@ -13,6 +13,7 @@ import pickle
 import resource
 import select
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -185,43 +186,111 @@ class _Pool:
 
 
 def run_forked(work: Callable, task, limits: Limits, failed: Callable):
-    """WORK(task) in a child process forked for it, within LIMITS as in `run_isolated`'s
+    """WORK(task) in a child process of this thread's, within LIMITS as in `run_isolated`'s
     workers: for a process that cannot hold a pool of its own, such as a Dask worker (a
     nanny's daemonic process, which multiprocessing allows no children; nor may its threads
-    set an alarm or limit the memory of the whole worker). FAILED(task, reason) makes the
-    result when the child dies or stops answering."""
-    parent = os.getpid()
-    reader, writer = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: its result pickled down the pipe, then out without clean-up
-        code = 1
+    set an alarm or limit the memory of the whole worker). The child is forked on the first
+    task and reads the next ones too, its caches warm (a child a file took 3 times as long);
+    FAILED(task, reason) makes the result when it dies or stops answering, and the next task
+    gets a new one."""
+    thread = threading.get_ident()
+    child = _children.get(thread)
+    if child is None or (child.work, child.limits) != (work, limits):
+        if child is not None:
+            child.stop()
+        child = _children[thread] = _Child(thread, work, limits)
+    return child.run(task, failed)
+
+
+def stop_children() -> None:
+    """Every child `run_forked` keeps stopped, so that the next task forks one from the process
+    as it is now (after a change made to it, say); only while none of them is reading."""
+    for child in list(_children.values()):
+        child.stop()
+
+
+_children: dict[int, _Child] = {}  # by the thread that forked it
+_forking = threading.Lock()
+_LENGTH = 8  # bytes of the length that precedes each pickle sent between parent and child
+
+
+class _Child:
+    def __init__(self, thread: int, work: Callable, limits: Limits):
+        self.thread, self.work, self.limits = thread, work, limits
+        parent = os.getpid()
+        # One fork at a time, so that no other thread's child holds this one's ends of the
+        # pipes open (its death would then go unseen until its time ran out).
+        with _forking:
+            to_child, self._to_child = os.pipe()
+            self._from_child, from_child = os.pipe()
+            self.pid = os.fork()
+            if self.pid != 0:
+                os.close(to_child)
+                os.close(from_child)
+        if self.pid == 0:  # the child: tasks in, results out, until the parent closes its end
+            code = 1
+            try:
+                for other in [self, *_children.values()]:
+                    os.close(other._to_child)
+                    os.close(other._from_child)
+                _init_worker(limits, parent)
+                while (task := _receive(to_child)) is not None:
+                    _send(from_child, _limited(work, task, limits.seconds))
+                code = 0
+            finally:
+                os._exit(code)  # without the clean-up of the parent's objects it was forked with
+
+    def run(self, task, failed: Callable):
+        patience = self.limits.seconds + 30
         try:
-            os.close(reader)
-            _init_worker(limits, parent)
-            data = pickle.dumps(_limited(work, task, limits.seconds))
-            with os.fdopen(writer, "wb") as out:
-                out.write(data)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(writer)
-    patience = limits.seconds + 30
-    deadline = time.monotonic() + patience
-    chunks = []
-    try:
-        while True:
+            _send(self._to_child, task)
+            answer = _receive(self._from_child, time.monotonic() + patience)
+        except BrokenPipeError:  # it died before it read the task
+            answer = None
+        except TimeoutError:
+            self.stop()
+            return failed(task, given_up(patience))
+        if answer is None:
+            self.stop()
+            return failed(task, CRASHED)
+        return answer
+
+    def stop(self) -> None:
+        os.close(self._to_child)
+        os.close(self._from_child)
+        os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+        if _children.get(self.thread) is self:
+            del _children[self.thread]
+
+
+def _send(fd: int, value) -> None:
+    data = pickle.dumps(value)
+    os.write(fd, len(data).to_bytes(_LENGTH, "little"))
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _receive(fd: int, deadline: float | None = None):
+    """The next value sent down FD; None at its end. TimeoutError after DEADLINE."""
+    head = _read(fd, _LENGTH, deadline)
+    if head is None:
+        return None
+    data = _read(fd, int.from_bytes(head, "little"), deadline)
+    return None if data is None else pickle.loads(data)
+
+
+def _read(fd: int, size: int, deadline: float | None) -> bytes | None:
+    chunks, wanted = [], size
+    while wanted:
+        if deadline is not None:
             left = deadline - time.monotonic()
-            if left <= 0 or not select.select([reader], [], [], left)[0]:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-                return failed(task, given_up(patience))
-            chunk = os.read(reader, 2**20)
-            if not chunk:
-                break
-            chunks.append(chunk)
-    finally:
-        os.close(reader)
-    _, status = os.waitpid(pid, 0)
-    if status != 0:
-        return failed(task, CRASHED)
-    return pickle.loads(b"".join(chunks))
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise TimeoutError
+        chunk = os.read(fd, min(wanted, 2**20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        wanted -= len(chunk)
+    return b"".join(chunks)

@@ -22,7 +22,7 @@ from indexer import pipeline
 from indexer.cluster import Cluster
 from indexer.errors import ExtractionError
 from indexer.pipeline import Interrupted, index_paths
-from indexer.workers import CRASHED
+from indexer.workers import CRASHED, stop_children
 
 
 @pytest.fixture(scope="module")
@@ -92,8 +92,8 @@ def test_hostile_files_fail_on_the_cluster_as_locally(dask_cluster, hostile, tmp
 
 
 # What the workers do, changed in their processes (they were started before these tests, so no
-# monkeypatch of this process reaches them): the files they read are forked from them, and so
-# read with the change.
+# monkeypatch of this process reaches them): the readers they keep are forked from them again
+# after the change (see the `workers` fixture), and so read with it.
 def _misbehave() -> None:
     real = pipeline.build_document
 
@@ -133,8 +133,13 @@ def _behave() -> None:
 def workers(dask_cluster):
     """Runs a function in each worker process; what it changed is put back after the test."""
     _, client = dask_cluster
-    yield lambda function, *args: client.run(function, *args)
-    client.run(_behave)
+
+    def run(function, *args):
+        client.run(function, *args)
+        client.run(stop_children)  # the readers are forked again, from the changed process
+
+    yield run
+    run(_behave)
 
 
 @pytest.mark.slow

@@ -25,11 +25,15 @@ from indexer.errors import ExtractionError
 from indexer.extract import extract, ppt
 from indexer.pipeline import index_paths
 from indexer.workers import (
+    CRASHED,
     IN_FLIGHT_BYTES,
     IN_FLIGHT_PER_JOB,
     WORKER_NICENESS,
+    FileTooSlow,
     Limits,
+    run_forked,
     run_isolated,
+    stop_children,
 )
 
 PDF = CORPUS / "16_Cacka_Rotko_centrs.pdf"  # 12 pages
@@ -238,6 +242,45 @@ def test_workers_collect_garbage_while_the_writer_does_not():
         assert not gc.isenabled()
         (theirs,) = run_isolated(_collects, [0], 1, Limits(), lambda task, reason: None)
     assert theirs and gc.isenabled()
+
+
+def _pid_unless(task: str):
+    if task == "crash":
+        os.kill(os.getpid(), signal.SIGKILL)
+    if task == "slow":
+        time.sleep(5)
+    return os.getpid()
+
+
+def test_a_forked_reader_reads_task_after_task_until_one_fails_it():
+    """What a Dask worker reads with (`run_forked`): one child kept for the thread's tasks, a
+    new one after a task that killed it, each within the limits."""
+    limits = Limits(seconds=1)
+
+    def failed(task, reason):
+        return reason
+
+    try:
+        first, again = (run_forked(_pid_unless, task, limits, failed) for task in "ab")
+        assert first == again != os.getpid()
+        assert run_forked(_pid_unless, "crash", limits, failed) == CRASHED
+        after_crash = run_forked(_pid_unless, "c", limits, failed)
+        assert after_crash not in (first, os.getpid())
+        with pytest.raises(FileTooSlow):  # raised in the child, its answer for the task
+            raise run_forked(_raised, "slow", limits, failed)
+        stop_children()
+        with pytest.raises(ProcessLookupError):
+            os.kill(after_crash, 0)
+        assert run_forked(_pid_unless, "d", limits, failed) != after_crash
+    finally:
+        stop_children()
+
+
+def _raised(task: str):
+    try:
+        return _pid_unless(task)
+    except FileTooSlow as exc:
+        return exc
 
 
 def test_what_waits_in_flight_is_bounded_by_the_files_sizes():
