@@ -107,7 +107,7 @@ def walk(roots: list[Path], plan: Plan) -> list[Seen]:
 
     for root in roots:
         if root.is_file():
-            candidates = [root]
+            candidates = [(root, None)]
             if not is_supported(root):
                 plan.ignored.append(str(root))
         else:
@@ -117,31 +117,39 @@ def walk(roots: list[Path], plan: Plan) -> list[Seen]:
             walked: set[str] = set()
             for folder, dirnames, filenames in os.walk(root, onerror=unlistable,
                                                        followlinks=True):
-                if os.path.realpath(folder) in walked:
+                real = os.path.realpath(folder)
+                if real in walked:
                     dirnames.clear()
                     continue
-                walked.add(os.path.realpath(folder))
+                walked.add(real)
                 dirnames.sort()
-                candidates += [Path(folder, name) for name in sorted(filenames)]
-        for path in candidates:
+                candidates += [(Path(folder, name), real) for name in sorted(filenames)]
+        for path, real_folder in candidates:
             if not is_supported(path):
                 continue
-            seen = _seen(path, plan)
+            seen = _seen(path, plan, real_folder)
             if seen is not None:
                 found[seen.path] = seen
     return sorted(found.values(), key=lambda seen: seen.path)
 
 
-def _seen(path: Path, plan: Plan) -> Seen | None:
-    """PATH found on disk, or None, with the reason in PLAN, when it cannot be indexed."""
+def _seen(path: Path, plan: Plan, real_folder: str | None = None) -> Seen | None:
+    """PATH found on disk, or None, with the reason in PLAN, when it cannot be indexed.
+    REAL_FOLDER, when given, is its folder resolved."""
     try:
         str(path).encode("utf-8")
     except UnicodeEncodeError:
         plan.unreadable.append((_shown(path), "the name is not UTF-8: rename the file to index it"))
         return None
     try:
-        target = resolved(path)  # a symlink inside a folder: the file it points to
-        st = target.stat()
+        st = os.lstat(path) if real_folder is not None else None
+        if st is not None and not stat.S_ISLNK(st.st_mode):
+            # Not a link, in a resolved folder: resolving it again would look at every folder
+            # above it (0.9 s of a no-op run's 1.4 at 10k files).
+            target = Path(real_folder, path.name)
+        else:
+            target = resolved(path)  # a symlink inside a folder: the file it points to
+            st = target.stat()
     except RuntimeError:
         plan.unreadable.append((str(path), "a symlink loop"))
         return None
