@@ -32,9 +32,18 @@ def crc32(path: Path) -> int:
 
 def record(directory: Path, generation: list[str]) -> None:
     """Record the files of the GENERATION just committed (`Index.files`: its table of contents
-    first)."""
-    files = {name: [os.path.getsize(Path(directory, name)), crc32(Path(directory, name))]
-             for name in generation}
+    first). A segment's file on record at the same size keeps its checksum: segments are never
+    written again, and reading every one at every commit made a full index quadratic (at a
+    million files, each commit would read tens of GB)."""
+    before = _recorded(directory)
+    kept = before if isinstance(before, dict) else {}
+    files = {}
+    for position, name in enumerate(generation):
+        size = os.path.getsize(Path(directory, name))
+        if position > 0 and name in kept and kept[name][0] == size:
+            files[name] = kept[name]
+        else:
+            files[name] = [size, crc32(Path(directory, name))]
     replace_file(Path(directory, CHECKSUMS), json.dumps({"files": files}) + "\n")
 
 

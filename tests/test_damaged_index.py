@@ -157,3 +157,24 @@ def test_a_vocabulary_locked_by_another_program_is_one_line(sound, index, monkey
         holder.rollback()
         holder.close()
     assert json.loads(run(index, "stats", "--json").stdout)["documents"] == 3  # nothing lost
+
+
+def test_a_commit_checksums_only_the_files_it_wrote_and_damage_before_it_is_still_found(
+        sound, index, tmp_path, monkeypatch):
+    read = []
+    real = integrity.crc32
+    monkeypatch.setattr(integrity, "crc32", lambda path: read.append(path.name) or real(path))
+    before = json.loads((index / integrity.CHECKSUMS).read_text())["files"]
+    more = sound[1].parent / "more"
+    more.mkdir(exist_ok=True)
+    shutil.copy(CORPUS / "02_Sinkevicius_LEAN_SODRA_LT.pdf", more)
+    assert run(index, "index", sound[1], more).exit_code == 0
+    after = json.loads((index / integrity.CHECKSUMS).read_text())["files"]
+    kept = set(before) & set(after)
+    assert kept and all(after[name] == before[name] for name in kept)
+    written = set(after) - set(before)
+    assert written
+    # The run's check before it wrote read each file on record once; its commit only the new.
+    assert sorted(read) == sorted([*before, *written])
+    zero_middle(index / min(kept))  # a segment the next commit will not read again
+    assert "does not hold what was written" in one_line(run(index, "index", sound[1], more))
