@@ -5,8 +5,10 @@ the one local writer as theirs do. The only module that imports Dask, and only w
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
+from itertools import islice
 
 from indexer.errors import IndexerError
 from indexer.workers import IN_FLIGHT_BYTES, IN_FLIGHT_PER_JOB
@@ -57,9 +59,10 @@ def run_on_cluster(
     """WORK(task) for each task on the Dask cluster whose scheduler is at ADDRESS, yielded as
     they finish (not in order: a slow file must not hold back the many behind it). WORK runs in
     a worker's thread and must never raise (`indexer.workers.run_forked` keeps a file's faults
-    and limits in a process of its own). A task whose worker dies is tried again on another, as
-    Dask does; FAILED(task, reason) makes the result of one that killed every worker it was
-    tried on. PREPARE(), when given, runs once in each worker process before its first task.
+    and limits in a process of its own). Tasks go to the cluster a few at a time (`BATCH`). A
+    batch whose worker dies is tried again on another, as Dask does, then each of its tasks
+    alone, one at a time; FAILED(task, reason) makes the result of one that killed every
+    worker it was tried on. PREPARE(), when given, runs once in each worker process before its first task.
     What is in flight is bounded as `run_isolated` bounds it, per worker thread. ClusterError
     when the cluster cannot be reached or is lost."""
     check_cluster(address)
@@ -71,7 +74,7 @@ def run_on_cluster(
     except OSError as exc:  # refused or timed out: Dask tries again until its time is up
         raise ClusterError(f"{address}: cannot reach the Dask scheduler within "
                            f"{CONNECT_SECONDS} s") from exc
-    in_flight: dict = {}  # future -> task
+    in_flight: dict = {}  # future -> its batch of tasks
     try:
         try:
             client.wait_for_workers(1, timeout=CONNECT_SECONDS)
@@ -80,45 +83,79 @@ def run_on_cluster(
         threads = sum(client.nthreads().values())
         done = as_completed(loop=client.loop)
 
-        def full() -> bool:
-            return len(in_flight) >= threads * IN_FLIGHT_PER_JOB or (
-                len(in_flight) > threads
-                and sum(size(t) for t in in_flight.values()) > IN_FLIGHT_BYTES)
+        # The files of a batch whose workers died are tried again one at a time: Dask counts a
+        # death against every task the worker held, so the file that killed it and those beside
+        # it would otherwise all be reported.
+        suspects: deque = deque()
+        trying: list = []  # the future of the one being tried
 
-        def collect():
+        def submit(batch: list):
+            future = client.submit(_on_worker, work, batch, prepare, pure=False)
+            in_flight[future] = batch
+            done.add(future)
+            return future
+
+        def full() -> bool:
+            files = sum(len(batch) for batch in in_flight.values())
+            return files >= threads * IN_FLIGHT_PER_JOB or (
+                files > threads
+                and sum(size(t) for batch in in_flight.values() for t in batch) > IN_FLIGHT_BYTES)
+
+        def collect() -> list:
             future = next(done)
-            task = in_flight.pop(future)
+            batch = in_flight.pop(future)
+            alone = bool(trying) and trying[0] is future
+            if alone:
+                trying.clear()
             try:
                 return future.result()
             except KilledWorker:
-                return failed(task, "every Dask worker that read it died")
+                if alone:
+                    return [failed(batch[0], "every Dask worker that read it died")]
+                suspects.extend(batch)
+                return []
             except Exception as exc:  # the scheduler lost, or the workers without the archive
                 raise ClusterError(f"{address}: {type(exc).__name__}: {exc}") from exc
             finally:
                 future.release()
+                if suspects and not trying:
+                    trying.append(submit([suspects.popleft()]))
 
-        for task in tasks:
-            future = client.submit(_on_worker, work, task, prepare, pure=False)
-            in_flight[future] = task
-            done.add(future)
+        for batch in _batches(tasks, threads):
+            submit(batch)
             while full():
-                yield collect()
+                yield from collect()
         while in_flight:
-            yield collect()
+            yield from collect()
     finally:
         if in_flight:  # stopped early (Ctrl-C, an error): nothing more to read
             client.cancel(list(in_flight))
         client.close()
 
 
+# Files a task: each Dask task cost the writer, the scheduler's client, 9 ms of its core (the
+# scheduler and the worker more), a fifth of what a worker takes to read a file of 18 pages.
+BATCH = 8
+
+
+def _batches(tasks: Iterable, threads: int) -> Iterator[list]:
+    """TASKS in batches of up to BATCH, as many batches as THREADS from what is at hand, so
+    that a few files left (or a small run) are still read by every thread."""
+    pending = iter(tasks)
+    while chunk := list(islice(pending, threads * BATCH)):
+        each = -(-len(chunk) // threads)
+        for start in range(0, len(chunk), each):
+            yield chunk[start:start + each]
+
+
 _prepared: set = set()
 _preparing = threading.Lock()
 
 
-def _on_worker(work: Callable, task, prepare: Callable | None):
+def _on_worker(work: Callable, batch: list, prepare: Callable | None) -> list:
     if prepare is not None:
         with _preparing:
             if prepare not in _prepared:
                 prepare()
                 _prepared.add(prepare)
-    return work(task)
+    return [work(task) for task in batch]

@@ -19,7 +19,7 @@ from archive import manifest
 from archive.store import Archive
 from cli import main
 from indexer import pipeline
-from indexer.cluster import Cluster
+from indexer.cluster import BATCH, Cluster, _batches
 from indexer.errors import ExtractionError
 from indexer.pipeline import Interrupted, index_paths
 from indexer.workers import CRASHED, stop_children
@@ -106,6 +106,8 @@ def _misbehave() -> None:
             os.kill(os.getpid(), signal.SIGKILL)
         elif path.name.startswith("sleepy"):
             time.sleep(0.5)
+        elif path.name == "deadly.pdf":  # its reader kills the worker it was forked from
+            os.kill(os.getppid(), signal.SIGKILL)
         return real(path, *args)
 
     build_document.real = real
@@ -213,6 +215,43 @@ def test_a_worker_killed_mid_run_has_its_files_read_by_another(dask_cluster, wor
     index_paths([folder], tmp_path / "local", jobs=2)
     assert contents(tmp_path / "dask") == contents(tmp_path / "local")
     client.wait_for_workers(2, timeout=60)  # the other tests' cluster as it was
+
+
+@pytest.mark.slow
+def test_a_file_that_kills_every_worker_is_reported_and_its_batch_read(dask_cluster,
+                                                                       tmp_path):
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class Misbehaving(WorkerPlugin):
+        """`_misbehave` in every worker, those the nannies start again too."""
+
+        name = "misbehaving"
+
+        def setup(self, worker):
+            _misbehave()
+            stop_children()
+
+        def teardown(self, worker):
+            _behave()
+            stop_children()
+
+    address, client = dask_cluster
+    folder = pdfs(tmp_path, "deadly.pdf", "fine1.pdf", "fine2.pdf")
+    client.register_plugin(Misbehaving())
+    try:
+        report = index_paths([folder], tmp_path / "idx", cluster=Cluster(address))
+    finally:
+        client.unregister_worker_plugin(Misbehaving.name)
+        client.wait_for_workers(2, timeout=60)  # the other tests' cluster as it was
+    assert reasons(report) == {"deadly.pdf": "every Dask worker that read it died"}
+    assert report.added == 2
+
+
+def test_files_go_to_the_cluster_in_batches_that_every_thread_shares():
+    sizes = [len(batch) for batch in _batches(range(20), threads=2)]
+    assert sizes == [BATCH, BATCH, 2, 2]
+    assert [len(batch) for batch in _batches(range(5), threads=2)] == [3, 2]
+    assert [b for batch in _batches(range(20), threads=3) for b in batch] == list(range(20))
 
 
 def test_without_dask_the_flag_says_how_to_get_it(tmp_path, monkeypatch):
