@@ -62,8 +62,8 @@ def run_on_cluster(
     and limits in a process of its own). Tasks go to the cluster a few at a time (`BATCH`). A
     batch whose worker dies is tried again on another, as Dask does, then each of its tasks
     alone, one at a time; FAILED(task, reason) makes the result of one that killed every
-    worker it was tried on. PREPARE(), when given, runs once in each worker process before its first task.
-    What is in flight is bounded as `run_isolated` bounds it, per worker thread. ClusterError
+    worker it was tried on. PREPARE(), when given, runs once in each worker process before its
+    first task. What is in flight is bounded as `run_isolated` bounds it, per worker thread. ClusterError
     when the cluster cannot be reached or is lost."""
     check_cluster(address)
     from distributed import Client, as_completed
@@ -87,7 +87,7 @@ def run_on_cluster(
         # death against every task the worker held, so the file that killed it and those beside
         # it would otherwise all be reported.
         suspects: deque = deque()
-        trying: list = []  # the future of the one being tried
+        trying = None  # the future of the one being tried
 
         def submit(batch: list):
             future = client.submit(_on_worker, work, batch, prepare, pure=False)
@@ -102,11 +102,12 @@ def run_on_cluster(
                 and sum(size(t) for batch in in_flight.values() for t in batch) > IN_FLIGHT_BYTES)
 
         def collect() -> list:
+            nonlocal trying
             future = next(done)
             batch = in_flight.pop(future)
-            alone = bool(trying) and trying[0] is future
+            alone = future is trying
             if alone:
-                trying.clear()
+                trying = None
             try:
                 return future.result()
             except KilledWorker:
@@ -118,8 +119,8 @@ def run_on_cluster(
                 raise ClusterError(f"{address}: {type(exc).__name__}: {exc}") from exc
             finally:
                 future.release()
-                if suspects and not trying:
-                    trying.append(submit([suspects.popleft()]))
+                if suspects and trying is None:
+                    trying = submit([suspects.popleft()])
 
         for batch in _batches(tasks, threads):
             submit(batch)

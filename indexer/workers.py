@@ -190,7 +190,7 @@ def run_forked(work: Callable, task, limits: Limits, failed: Callable):
     workers: for a process that cannot hold a pool of its own, such as a Dask worker (a
     nanny's daemonic process, which multiprocessing allows no children; nor may its threads
     set an alarm or limit the memory of the whole worker). The child is forked on the first
-    task and reads the next ones too, its caches warm (a child a file took 3 times as long);
+    task and reads the next ones too, its caches warm (a child a file took 4-5 times as long);
     FAILED(task, reason) makes the result when it dies or stops answering, and the next task
     gets a new one."""
     thread = threading.get_ident()
