@@ -4,6 +4,7 @@ the one local writer as theirs do. The only module that imports Dask, and only w
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -11,6 +12,7 @@ from dataclasses import asdict, dataclass
 from itertools import islice
 
 from indexer.errors import IndexerError
+from indexer.extract import one_line
 from indexer.workers import IN_FLIGHT_BYTES, IN_FLIGHT_PER_JOB
 
 INSTALL = "pip install '.[cluster]' (Dask's distributed scheduler client)"
@@ -33,8 +35,8 @@ class DaskUnavailable(IndexerError):
 
 
 class ClusterError(IndexerError):
-    """The cluster cannot be reached or stopped answering: the run stops, keeping what it
-    committed (unlike a file's failure, which is recorded and not read again)."""
+    """The cluster cannot be reached or stopped answering: the run stops, committing what came
+    back (unlike a file's failure, which is recorded and not read again)."""
 
 
 def check_cluster(address: str) -> None:
@@ -68,6 +70,9 @@ def run_on_cluster(
     check_cluster(address)
     from distributed import Client, as_completed
     from distributed.scheduler import KilledWorker
+
+    if not logging.getLogger().isEnabledFor(logging.DEBUG):  # -vv shows them
+        _quiet_dask()
 
     try:
         client = Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
@@ -116,7 +121,7 @@ def run_on_cluster(
                 suspects.extend(batch)
                 return []
             except Exception as exc:  # the scheduler lost, or the workers without the archive
-                raise ClusterError(f"{address}: {type(exc).__name__}: {exc}") from exc
+                raise ClusterError(f"{address}: {type(exc).__name__}: {one_line(exc)}") from exc
             finally:
                 future.release()
                 if suspects and trying is None:
@@ -132,6 +137,14 @@ def run_on_cluster(
         if in_flight:  # stopped early (Ctrl-C, an error): nothing more to read
             client.cancel(list(in_flight))
         client.close()
+
+
+def _quiet_dask() -> None:
+    """Dask's client logs each connection it loses, with a traceback, and that it gave up: the
+    run says in one line what was lost. Its loggers' levels are set by its import, each."""
+    for name, each in logging.Logger.manager.loggerDict.items():
+        if name.split(".")[0] == "distributed" and isinstance(each, logging.Logger):
+            each.setLevel(logging.CRITICAL)
 
 
 # Files a task: each Dask task cost the writer, the scheduler's client, 9 ms of its core (the

@@ -17,7 +17,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -43,7 +43,7 @@ from archive.store import (
 from archive.text import fold
 from indexer.catalog import CatalogEntry, load_catalog
 from indexer.catalog import digest as catalog_digest
-from indexer.cluster import Cluster, check_cluster
+from indexer.cluster import Cluster, ClusterError, check_cluster
 from indexer.errors import CatalogError, ExtractionError
 from indexer.extract import (
     MAX_DOCUMENT_CHARS,
@@ -452,7 +452,8 @@ def _run(archive, records, roots, report, options, readers, on_progress, started
         return Task(file, catalog, copies.talk(file, catalog),
                     _ocr(options["ocr"], read_before.get(file.path)), readers.bytes_of(file))
 
-    outcomes = readers.outcomes(map(task, files))
+    lost: list[ClusterError] = []
+    outcomes = _until_lost(readers.outcomes(map(task, files)), lost)
     done = 0
     pending = bool(files)
     with _StopOnInterrupt() as stop, _data_shared_with_workers(needed=bool(files)):
@@ -481,6 +482,18 @@ def _run(archive, records, roots, report, options, readers, on_progress, started
         if stop.requested:
             outcomes.close()
             raise Interrupted(done, len(files))
+        if lost:
+            raise ClusterError(f"{lost[0]}; {done} of {len(files)} files committed: run again "
+                               "to carry on") from lost[0]
+
+
+def _until_lost(outcomes: Iterator[Outcome], lost: list) -> Iterator[Outcome]:
+    """OUTCOMES until the cluster reading them is lost (its ClusterError put in LOST): what came
+    back before is committed, as on Ctrl-C."""
+    try:
+        yield from outcomes
+    except ClusterError as exc:
+        lost.append(exc)
 
 
 @contextmanager

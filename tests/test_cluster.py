@@ -19,7 +19,7 @@ from archive import manifest
 from archive.store import Archive
 from cli import main
 from indexer import pipeline
-from indexer.cluster import BATCH, Cluster, _batches
+from indexer.cluster import BATCH, Cluster, ClusterError, _batches
 from indexer.errors import ExtractionError
 from indexer.pipeline import Interrupted, index_paths
 from indexer.workers import CRASHED, stop_children
@@ -277,3 +277,25 @@ def test_ship_files_needs_a_scheduler(tmp_path):
     result = CliRunner().invoke(main, ["--index", str(tmp_path / "idx"), "index", "--ship-files",
                                        str(CORPUS)])
     assert result.exit_code == 2 and "needs --scheduler" in result.stderr
+
+
+def test_a_lost_cluster_is_one_line_and_what_came_back_is_committed(tmp_path, monkeypatch):
+    folder = pdfs(tmp_path, *(f"talk{n}.pdf" for n in range(4)))
+    real = pipeline._Readers.outcomes
+
+    def two_then_lost(readers, tasks):
+        outcomes = real(readers, tasks)
+        yield next(outcomes)
+        yield next(outcomes)
+        raise ClusterError("tcp://127.0.0.1:8786: FutureCancelledError: lost the scheduler")
+
+    monkeypatch.setattr(pipeline._Readers, "outcomes", two_then_lost)
+    result = CliRunner().invoke(main, ["--index", str(tmp_path / "idx"), "index", str(folder)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.splitlines() == [
+        "archive: tcp://127.0.0.1:8786: FutureCancelledError: lost the scheduler; 2 of 4 files "
+        "committed: run again to carry on"]
+    assert len(manifest.load(tmp_path / "idx")) == 2
+    monkeypatch.undo()
+    report = index_paths([folder], tmp_path / "idx")
+    assert (report.added, report.unchanged) == (2, 2)
